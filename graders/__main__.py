@@ -1,0 +1,54 @@
+"""Command line: `python -m graders check NOTEBOOK.ipynb [--assignment ID] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from graders import engine, report
+from graders.settings import REPO_ROOT
+
+
+def _guess_assignment(path: Path, course_root: Path) -> str:
+    """The assignment whose source folder holds a notebook of this name (parent folder first)."""
+    parent = path.resolve().parent.name
+    if (course_root / "source" / parent / path.name).exists():
+        return parent
+    matches = sorted(p.parent.name for p in (course_root / "source").glob(f"*/{path.name}"))
+    if len(matches) == 1:
+        return matches[0]
+    raise SystemExit(f"cannot tell which assignment {path.name} belongs to; pass --assignment")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = Path(args.notebook)
+    root = Path(args.course_root)
+    assignment = args.assignment or _guess_assignment(path, root)
+    result = engine.grade(path, assignment, path.stem, course_root=root)
+    if args.json:
+        sys.stdout.write(json.dumps(report.notebook_json(result)) + "\n")
+    else:
+        print(report.notebook_text(result))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m graders", description=__doc__)
+    parser.add_argument("--course-root", default=str(REPO_ROOT), help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="grade one notebook outside nbgrader")
+    check.add_argument("notebook")
+    check.add_argument("--assignment", help="assignment id, e.g. 02_conv1d")
+    check.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    check.set_defaults(func=cmd_check)
+    args = parser.parse_args(argv)
+    # Logs go to stderr so that --json keeps stdout to exactly one object.
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Comparisons that explain themselves: what graders use to accept or reject a student's result.
+
+Messages give the facts `numpy.testing.assert_allclose` gives (how many elements differ, the largest
+error, where) and name the likely mistake when a known wrong variant reproduces the student's
+output, without ever printing a full hidden expected array.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from graders.bridge import Returned
+
+
+class CheckFailure(AssertionError):
+    """A case of a check failed; the message is shown to the student."""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong variant of a task: if the student's output equals `fn(*args)`, show `hint`."""
+
+    id: str
+    hint: str
+    fn: Callable[..., Any]
+
+
+def mistakes_from(table: Iterable[tuple[str, str, Callable[..., Any]]]) -> list[Mistake]:
+    return [Mistake(*row) for row in table]
+
+
+def _fmt_index(index: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(i) for i in index) + "]"
+
+
+def _fmt_num(v: Any) -> str:
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.6g}"
+    return repr(v.item() if isinstance(v, np.generic) else v)
+
+
+def _same(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=False))
+
+
+def matching_mistake(
+    got: np.ndarray, mistakes: Sequence[Mistake], args: tuple[Any, ...], kwargs: dict[str, Any],
+    rtol: float, atol: float,
+) -> Mistake | None:
+    """The first known mistake whose output on the same inputs equals the student's."""
+    for mistake in mistakes:
+        try:
+            wrong = np.asarray(mistake.fn(*args, **kwargs), dtype=float)
+        except Exception:  # noqa: BLE001 - a wrong variant may itself fail on some inputs
+            continue
+        if wrong.shape == got.shape and _same(got, wrong, rtol, atol):
+            return mistake
+    return None
+
+
+def as_numeric_array(returned: Returned, call: str) -> np.ndarray:
+    value = returned.value
+    if value is None:
+        raise CheckFailure(f"{call} returned None: did you forget `return`?")
+    if isinstance(value, str):
+        raise CheckFailure(f"{call} returned a string, expected numbers")
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError):
+        raise CheckFailure(f"{call} returned a ragged {returned.type_name}, expected an array") from None
+    if arr.dtype.kind not in "biuf":
+        raise CheckFailure(f"{call} returned {returned.type_name} of {arr.dtype}, expected numbers")
+    return arr
+
+
+def expect_array(
+    returned: Returned,
+    expected: np.ndarray,
+    *,
+    call: str,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    mistakes: Sequence[Mistake] = (),
+    args: tuple[Any, ...] = (),
+    kwargs: dict[str, Any] | None = None,
+    require_ndarray: bool = False,
+    require_float: bool = False,
+) -> None:
+    """Fail with a diagnosis unless the student's array equals `expected` within tolerance.
+
+    call: how the call is described to the student (inputs described, never printed in full).
+    mistakes/args/kwargs: known wrong variants and the inputs to replay them on.
+    """
+    kwargs = kwargs or {}
+    if require_ndarray and returned.type_name != "numpy.ndarray":
+        raise CheckFailure(f"{call} returned a {returned.type_name}; return a numpy ndarray")
+    got = as_numeric_array(returned, call)
+    if require_float and got.dtype.kind != "f":
+        raise CheckFailure(
+            f"{call} returned dtype {got.dtype}; return floats (e.g. build the output with "
+            "np.zeros(n, dtype=float), not np.zeros_like of an int input)"
+        )
+    expected = np.asarray(expected, dtype=float)
+    got_f = got.astype(float)
+    if _same(got_f, expected, rtol, atol):
+        return
+    mistake = matching_mistake(got_f, mistakes, args, kwargs, rtol, atol)
+    hint = f" Likely mistake: {mistake.hint}" if mistake else ""
+    if got.shape != expected.shape:
+        raise CheckFailure(
+            f"{call}: shape mismatch, expected {expected.shape}, got {got.shape}.{hint}"
+        )
+    bad_nan = ~np.isfinite(got_f) & np.isfinite(expected)
+    if bad_nan.any():
+        where = tuple(int(i) for i in np.argwhere(bad_nan)[0])
+        kind = "NaN" if np.isnan(got_f[where]) else "inf"
+        raise CheckFailure(
+            f"{call}: the result contains {kind} (first at index {_fmt_index(where)}), "
+            f"{int(bad_nan.sum())} non-finite value(s) in all.{hint}"
+        )
+    err = np.abs(got_f - expected)
+    tol = atol + rtol * np.abs(expected)
+    wrong = err > tol
+    first = tuple(int(i) for i in np.argwhere(wrong)[0])
+    raise CheckFailure(
+        f"{call}: {int(wrong.sum())} of {wrong.size} values differ; first at index "
+        f"{_fmt_index(first)}: expected {_fmt_num(expected[first])}, got {_fmt_num(got_f[first])}; "
+        f"max abs error {float(err.max()):.3g} (tolerance {atol:g} + {rtol:g}·|expected|).{hint}"
+    )
+
+
+def expect_int(returned: Returned, expected: int, *, call: str, mistakes: Sequence[Mistake] = (),
+               args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> None:
+    """Fail unless the student returned exactly the integer `expected` (bool is not an int)."""
+    value = returned.value
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.ndarray)):
+        raise CheckFailure(f"{call} returned a {returned.type_name}; return an int")
+    if isinstance(value, np.ndarray):
+        if value.shape != () or value.dtype.kind not in "iu":
+            raise CheckFailure(f"{call} returned a {returned.type_name}; return an int")
+        value = int(value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CheckFailure(f"{call} returned {value:g}, not a whole number; return an int")
+        raise CheckFailure(f"{call} returned the float {value:g}; return an int (use // or int())")
+    if value == expected:
+        return
+    hint = ""
+    for mistake in mistakes:
+        try:
+            if mistake.fn(*args, **(kwargs or {})) == value:
+                hint = f" Likely mistake: {mistake.hint}"
+                break
+        except Exception:  # noqa: BLE001 - a wrong variant may fail where the truth does not
+            continue
+    raise CheckFailure(f"{call}: expected {expected}, got {value}.{hint}")
+
+
+# -- banned library calls -------------------------------------------------------------------------
+
+BANNED_CONVOLUTION = {
+    "np.convolve": ("convolve",),
+    "np.correlate": ("correlate",),
+    "scipy.signal": ("signal", "convolve2d", "correlate2d", "fftconvolve", "oaconvolve",
+                     "lfilter", "filtfilt"),
+    "scipy.ndimage": ("ndimage", "convolve1d", "correlate1d"),
+    "TensorFlow/Keras": ("tf", "tensorflow", "keras", "torch", "jax"),
+}
+
+
+def _referenced_names(fn: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.update(node.module.split("."))
+            for alias in node.names:
+                names.update(alias.name.split("."))
+                if alias.asname:
+                    names.add(alias.asname)
+    return names
+
+
+def banned_library_use(
+    functions: dict[str, ast.FunctionDef], name: str, library_calls: Iterable[str] = (),
+    banned: dict[str, tuple[str, ...]] | None = None,
+) -> list[str]:
+    """Which banned libraries `name` (or a student function it calls) uses.
+
+    Static: names referenced by the function and, transitively, by the student's own functions it
+    calls. Dynamic: `library_calls` recorded in the kernel while the function ran.
+    """
+    banned = banned or BANNED_CONVOLUTION
+    found: set[str] = set()
+    for recorded in library_calls:
+        for label, words in banned.items():
+            if recorded.split(".")[-1] in words or recorded.split(".")[0] in words:
+                found.add(label)
+    todo, done = [name], set()
+    while todo:
+        current = todo.pop()
+        if current in done or current not in functions:
+            continue
+        done.add(current)
+        names = _referenced_names(functions[current])
+        for label, words in banned.items():
+            # A student's own helper called `convolve` is followed, not banned.
+            if any(w in names and w not in functions for w in words):
+                found.add(label)
+        todo.extend(n for n in names if n in functions)
+    return sorted(found)

@@ -1,0 +1,159 @@
+"""Grade one notebook: prepare it, run it in a sandboxed kernel, run the hidden checks, score."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from graders.kernel import KernelDied, StudentKernel
+from graders.notebook import (
+    BrokenNotebook,
+    GradedItem,
+    ManualItem,
+    load_submission,
+    prepare_submission,
+    read_layout,
+    read_source,
+)
+from graders.pytest_plugin import CheckOutcome, run_checks
+from graders.settings import REPO_ROOT, SandboxSettings
+from graders.student import CellRun, Student
+
+log = logging.getLogger(__name__)
+
+
+def grader_dir(course_root: Path, assignment: str) -> Path:
+    """Hidden graders of assignment `02_conv1d` live in `graders/a02_conv1d/`."""
+    return course_root / "graders" / f"a{assignment}"
+
+
+@dataclass
+class CheckResult:
+    check_id: str
+    description: str
+    score: float
+    max_score: float
+    passed_cases: int
+    total_cases: int
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.total_cases > 0 and self.passed_cases == self.total_cases
+
+
+@dataclass
+class ItemResult:
+    """One graded test cell: its score is the sum of its checks' scores."""
+
+    grade_id: str
+    max_score: float
+    checks: list[CheckResult]
+
+    @property
+    def score(self) -> float:
+        return round(min(self.max_score, sum(c.score for c in self.checks)), 4)
+
+
+@dataclass
+class NotebookResult:
+    assignment: str
+    notebook: str
+    items: list[ItemResult]
+    manual: list[ManualItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cell_runs: list[CellRun] = field(default_factory=list)
+    broken: str = ""
+
+    @property
+    def score(self) -> float:
+        return round(sum(i.score for i in self.items), 4)
+
+    @property
+    def max_score(self) -> float:
+        return sum(i.max_score for i in self.items)
+
+
+def _score_item(item: GradedItem, outcomes: dict[str, CheckOutcome], reason: str) -> ItemResult:
+    weights = {cid: (outcomes[cid].weight if cid in outcomes else 1.0) for cid in item.checks}
+    total_weight = sum(weights.values())
+    checks = []
+    for cid in item.checks:
+        share = item.points * weights[cid] / total_weight
+        outcome = outcomes.get(cid)
+        if outcome is None or not outcome.cases:
+            checks.append(CheckResult(cid, "", 0.0, share, 0, 0, reason or "not graded"))
+            continue
+        failures = [c.message for c in outcome.cases if not c.passed]
+        passed = len(outcome.cases) - len(failures)
+        message = ""
+        if failures:
+            message = failures[0]
+            if len(failures) > 1:
+                message += f" ({len(failures)} of {len(outcome.cases)} cases failed)"
+        checks.append(CheckResult(cid, outcome.description, round(share * outcome.fraction, 4),
+                                  share, passed, len(outcome.cases), message))
+    return ItemResult(item.grade_id, item.points, checks)
+
+
+def zero_result(assignment: str, notebook: str, layout_items: list[GradedItem],
+                manual: list[ManualItem], reason: str) -> NotebookResult:
+    items = [_score_item(item, {}, reason) for item in layout_items]
+    return NotebookResult(assignment, notebook, items, manual, broken=reason)
+
+
+def grade(
+    submission: Path | NotebookNode,
+    assignment: str,
+    notebook: str,
+    *,
+    course_root: Path = REPO_ROOT,
+    settings: SandboxSettings | None = None,
+) -> NotebookResult:
+    """Grade one submitted notebook against the source notebook of `assignment`.
+
+    Never raises for anything the submission does; problems end up in the result's messages.
+    """
+    layout = read_layout(read_source(course_root, assignment, notebook))
+    if isinstance(submission, Path):
+        try:
+            nb = load_submission(submission)
+        except BrokenNotebook as exc:
+            reason = f"Your notebook could not be read: {exc}. Nothing in it was graded."
+            return zero_result(assignment, notebook, layout.items, layout.manual, reason)
+    else:
+        nb = submission
+    prepared = prepare_submission(nb, layout)
+    wanted = {cid for item in layout.items for cid in item.checks}
+    files = []
+    if isinstance(submission, Path):
+        files = [p for p in submission.parent.iterdir()
+                 if p.suffix != ".ipynb" and not p.name.startswith(".")]
+    kernel = StudentKernel(settings, course_root, files=files)
+    try:
+        try:
+            kernel.start()
+            student = Student(kernel, prepared.cells)
+            student.run_notebook()
+        except KernelDied as exc:
+            reason = f"The notebook could not be run: {exc}."
+            result = zero_result(assignment, notebook, layout.items, layout.manual, reason)
+            result.notes = prepared.notes
+            return result
+        collected = run_checks(grader_dir(course_root, assignment), student, wanted)
+    finally:
+        kernel.shutdown()
+    missing = wanted - set(collected.outcomes)
+    if missing:
+        log.error("checks named in the source but missing from the graders: %s", sorted(missing))
+    items = [_score_item(item, collected.outcomes, "") for item in layout.items]
+    notes = list(prepared.notes)
+    for run in student.runs:
+        if run.result.status == "died":
+            notes.append(f"cell {run.cell.index + 1} made the kernel die; it was skipped")
+        elif run.result.status == "timeout":
+            notes.append(f"cell {run.cell.index + 1} {run.result.error}; it was skipped")
+    return NotebookResult(assignment, notebook, items, layout.manual, notes, student.runs)

@@ -1,0 +1,302 @@
+"""One sandboxed IPython kernel per submission, driven from the grading process.
+
+The grading process talks to the kernel only through the Jupyter protocol and through files in the
+submission's scratch folder; it never unpickles anything the kernel produces.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import psutil
+from jupyter_client import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+
+from graders.sandbox import kernel_launch
+from graders.settings import REPO_ROOT, SandboxSettings, venv_python
+
+log = logging.getLogger(__name__)
+
+# Outputs kept per cell for the feedback report: enough to read, not enough to flood it.
+MAX_OUTPUT_CHARS = 20_000
+
+
+class KernelDied(RuntimeError):
+    """The kernel process exited (crash, os._exit, out of memory) or stopped answering."""
+
+
+@dataclass
+class ExecResult:
+    """What happened when one piece of code ran in the kernel.
+
+    status: "ok", "error", "timeout" (stopped by the wall-clock or CPU limit) or "died".
+    """
+
+    status: str
+    outputs: list[Any] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+    restarted: bool = False  # the kernel ignored the interrupt and was replaced: state is gone
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _scratch_parent() -> Path:
+    parent = Path(os.environ.get("CONVLAB_SCRATCH", "/tmp/convlab-scratch"))
+    parent.mkdir(parents=True, exist_ok=True)
+    # Traversable but not listable: a kernel cannot discover its neighbours' random folder names.
+    os.chmod(parent, 0o711)
+    return parent
+
+
+class StudentKernel:
+    """A kernel that runs one student's code under the sandbox limits.
+
+    files: paths copied into the scratch folder (data files that sit beside the notebook).
+    """
+
+    def __init__(
+        self,
+        settings: SandboxSettings | None = None,
+        course_root: Path = REPO_ROOT,
+        files: list[Path] | None = None,
+    ) -> None:
+        self.settings = settings or SandboxSettings()
+        self.course_root = course_root
+        self.python = venv_python()
+        self.scratch = _scratch_parent() / f"k-{secrets.token_hex(16)}"
+        self.scratch.mkdir(mode=0o700)
+        for extra in files or []:
+            target = self.scratch / extra.name
+            if extra.is_dir():
+                shutil.copytree(extra, target)
+            else:
+                shutil.copy2(extra, target)
+        for sub in ("tmp", ".ipython", ".matplotlib", ".runtime", ".jupyter", ".keras", "calls"):
+            (self.scratch / sub).mkdir(exist_ok=True)
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.client: BlockingKernelClient | None = None
+        self.isolated = False
+        self.restarts = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        connection_file = self.scratch / ".runtime" / f"kernel-{secrets.token_hex(8)}.json"
+        write_connection_file(str(connection_file), ip="127.0.0.1")
+        launch = kernel_launch(
+            connection_file, self.scratch, self.settings, self.course_root, self.python
+        )
+        self.isolated = launch.isolated
+        if launch.isolated:
+            self._give_scratch_to(self.settings.sandbox_user, self.settings.sandbox_group)
+        self.proc = subprocess.Popen(
+            launch.argv,
+            env=launch.env,
+            cwd=launch.cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        client = BlockingKernelClient(connection_file=str(connection_file))
+        client.load_connection_file()
+        client.start_channels()
+        self.client = client
+        try:
+            self._wait_ready()
+        except Exception:
+            self.shutdown()
+            raise
+
+    def _give_scratch_to(self, user: str, group: str) -> None:
+        for root, dirs, files in os.walk(self.scratch):
+            for name in [root, *(os.path.join(root, d) for d in dirs),
+                         *(os.path.join(root, f) for f in files)]:
+                shutil.chown(name, user, group)
+
+    def _wait_ready(self) -> None:
+        assert self.client is not None
+        deadline = time.monotonic() + self.settings.startup_timeout
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise KernelDied("the kernel exited while starting")
+            self.client.kernel_info()
+            try:
+                self.client.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                continue
+            # Drain the startup chatter so the first execute sees only its own messages.
+            while True:
+                try:
+                    self.client.get_iopub_msg(timeout=0.2)
+                except queue.Empty:
+                    return
+        raise KernelDied(f"the kernel did not start within {self.settings.startup_timeout:.0f} s")
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def _kernel_processes(self) -> list[psutil.Process]:
+        if self.proc is None:
+            return []
+        try:
+            root = psutil.Process(self.proc.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return []
+
+    def _cpu_seconds(self) -> float:
+        total = 0.0
+        for p in self._kernel_processes():
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+        return total
+
+    def interrupt(self) -> None:
+        """SIGINT to the Python kernel process (the innermost one; the outer ones are wrappers)."""
+        procs = [p for p in self._kernel_processes() if "python" in (p.name() or "")]
+        for p in procs[:1]:
+            try:
+                p.send_signal(signal.SIGINT)
+            except psutil.Error:
+                pass
+
+    def kill(self) -> None:
+        if self.proc is None:
+            return
+        for p in reversed(self._kernel_processes()):
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            log.error("kernel process %s did not exit after SIGKILL", self.proc.pid)
+
+    def restart(self) -> None:
+        self.restarts += 1
+        self._stop_client()
+        self.kill()
+        self.start()
+
+    def _stop_client(self) -> None:
+        if self.client is not None:
+            try:
+                self.client.stop_channels()
+            except Exception:  # noqa: BLE001 - closing sockets of a dead kernel may fail any way
+                pass
+            self.client = None
+
+    def shutdown(self) -> None:
+        self._stop_client()
+        self.kill()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __enter__(self) -> StudentKernel:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    # -- execution -------------------------------------------------------------------------
+
+    def execute(self, code: str, timeout: float, keep_outputs: bool = True) -> ExecResult:
+        """Run code; stop it after `timeout` wall seconds or the item CPU budget.
+
+        A kernel that ignores the interrupt, or dies, is restarted; the caller re-runs whatever
+        state it needs (status "died" or "timeout" with `restarted`).
+        """
+        if not self.alive() or self.client is None:
+            raise KernelDied("the kernel is not running")
+        client = self.client
+        started = time.monotonic()
+        cpu_start = self._cpu_seconds()
+        msg_id = client.execute(code, store_history=False, allow_stdin=False, stop_on_error=True)
+        outputs: list[Any] = []
+        chars = 0
+        error = ""
+        idle = False
+        reply_status = None
+        stop_reason = ""
+        interrupted_at: float | None = None
+        next_cpu_check = started + 0.25
+        while True:
+            now = time.monotonic()
+            if not self.alive():
+                return ExecResult("died", outputs, "the kernel died (crash, exit or out of memory)",
+                                  now - started)
+            if interrupted_at is None:
+                over = ""
+                if now - started > timeout:
+                    over = f"stopped after {timeout:.0f} s wall-clock limit"
+                elif now >= next_cpu_check:
+                    next_cpu_check = now + 0.25
+                    if self._cpu_seconds() - cpu_start > self.settings.item_cpu_seconds:
+                        over = f"stopped after {self.settings.item_cpu_seconds:.0f} s CPU limit"
+                if over:
+                    stop_reason = over
+                    interrupted_at = now
+                    self.interrupt()
+            elif now - interrupted_at > 3.0:
+                # SIGINT-proof code: only a fresh kernel gets us going again.
+                self.restart()
+                return ExecResult("timeout", outputs, stop_reason, now - started, restarted=True)
+            try:
+                msg = client.get_iopub_msg(timeout=0.1)
+            except queue.Empty:
+                msg = None
+            if msg is not None and msg.get("parent_header", {}).get("msg_id") == msg_id:
+                mtype = msg["msg_type"]
+                if mtype == "status" and msg["content"].get("execution_state") == "idle":
+                    idle = True
+                elif mtype == "error":
+                    error = f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}"
+                    if keep_outputs:
+                        outputs.append(nbformat.v4.output_from_msg(msg))
+                elif mtype in ("stream", "display_data", "execute_result") and keep_outputs:
+                    if chars < MAX_OUTPUT_CHARS:
+                        out = nbformat.v4.output_from_msg(msg)
+                        chars += len(str(out))
+                        outputs.append(out)
+            if idle and reply_status is None:
+                try:
+                    reply = client.get_shell_msg(timeout=1.0)
+                except queue.Empty:
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                reply_status = reply["content"].get("status", "error")
+            if idle and reply_status is not None:
+                seconds = time.monotonic() - started
+                if stop_reason:
+                    return ExecResult("timeout", outputs, stop_reason, seconds)
+                if reply_status == "ok":
+                    return ExecResult("ok", outputs, "", seconds)
+                return ExecResult("error", outputs, error or "execution failed", seconds)
+
+    @property
+    def calls_dir(self) -> Path:
+        return self.scratch / "calls"

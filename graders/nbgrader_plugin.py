@@ -1,0 +1,141 @@
+"""nbgrader integration: `nbgrader autograde` grades with our engine instead of in-kernel asserts.
+
+`nbgrader_config.py` swaps nbgrader's `Execute` preprocessor for `GradeWithEngine` and its notebook
+reader for `TolerantNotebookExporter`. Everything downstream (SaveAutoGrades, generate_feedback,
+export, formgrader) is unchanged: each test cell simply ends up with a feedback table and, as its
+last value, its score as a plain float, which is how nbgrader reads partial credit.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbformat import NotebookNode
+from nbgrader.nbgraderformat import MetadataValidator
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float, Unicode
+
+from graders import engine, report
+from graders.notebook import BrokenNotebook, nbgrader_meta, parse_submission, strip_hidden
+from graders.settings import GiB, REPO_ROOT, SandboxSettings
+
+BROKEN_KEY = "convlab_broken"
+
+
+class TolerantNotebookExporter(NotebookExporter):
+    """Reads submissions that nbgrader would reject, so one bad file costs one student one notebook.
+
+    Unreadable files are replaced by the release notebook (no answers, so zero points) with the
+    reason recorded for the feedback; cells with corrupted nbgrader metadata lose that metadata
+    (nbgrader then re-adds any missing graded cell from the gradebook).
+    """
+
+    release_directory = Unicode("release", help="Where the student versions live.").tag(config=True)
+
+    def from_file(self, file_stream: Any, resources: dict | None = None, **kw: Any) -> Any:
+        text = file_stream.read()
+        try:
+            nb = parse_submission(text)
+        except BrokenNotebook as exc:
+            nb = self._placeholder(resources, str(exc))
+        self._drop_corrupt_metadata(nb)
+        return self.from_notebook_node(nb, resources=resources, **kw)
+
+    def _placeholder(self, resources: dict | None, reason: str) -> NotebookNode:
+        info = (resources or {}).get("nbgrader", {})
+        name = (resources or {}).get("unique_key") or info.get("notebook")
+        path = Path(self.release_directory) / str(info.get("assignment")) / f"{name}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata[BROKEN_KEY] = reason
+        return nb
+
+    @staticmethod
+    def _drop_corrupt_metadata(nb: NotebookNode) -> None:
+        validator = MetadataValidator()
+        for cell in nb.cells:
+            if "nbgrader" not in cell.get("metadata", {}):
+                continue
+            try:
+                validator.validate_cell(cell)
+            except Exception:  # noqa: BLE001 - any corruption: treat the cell as an ordinary one
+                del cell.metadata["nbgrader"]
+
+
+class GradeWithEngine(NbGraderPreprocessor):
+    """Runs the student's cells in a sandboxed kernel and the hidden pytest graders outside it."""
+
+    memory_gib = Float(4.0, help="Memory limit of a student kernel, in GiB.").tag(config=True)
+    cell_timeout = Float(120.0, help="Wall-clock seconds one notebook cell may run.").tag(config=True)
+    call_timeout = Float(20.0, help="Wall-clock seconds one call of a student function may run.").tag(
+        config=True
+    )
+    item_cpu_seconds = Float(60.0, help="CPU seconds one cell or call may use.").tag(config=True)
+    course_root = Unicode(str(REPO_ROOT), help="The nbgrader course root.").tag(config=True)
+
+    def settings(self) -> SandboxSettings:
+        return SandboxSettings(
+            memory_bytes=int(self.memory_gib * GiB),
+            cell_timeout=self.cell_timeout,
+            call_timeout=self.call_timeout,
+            item_cpu_seconds=self.item_cpu_seconds,
+        )
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        info = resources["nbgrader"]
+        assignment, notebook = info["assignment"], info["notebook"]
+        root = Path(self.course_root)
+        broken = nb.metadata.get(BROKEN_KEY)
+        if broken:
+            layout = engine.read_layout(engine.read_source(root, assignment, notebook))
+            reason = f"Your notebook could not be read: {broken}. Nothing in it was graded."
+            result = engine.zero_result(assignment, notebook, layout.items, layout.manual, reason)
+        else:
+            result = engine.grade(nb, assignment, notebook, course_root=root,
+                                  settings=self.settings())
+        write_results(nb, result)
+        self.log.info("%s/%s: %s / %s", assignment, notebook, result.score, result.max_score)
+        return nb, resources
+
+
+def _score_output(score: float) -> NotebookNode:
+    # nbgrader's partial credit: the cell's last value, parsed with float().
+    return nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(score))},
+                                  execution_count=None)
+
+
+def write_results(nb: NotebookNode, result: engine.NotebookResult) -> None:
+    """Put the student's outputs, the feedback tables and the scores into the notebook."""
+    outputs = {run.cell.index: run.result.outputs for run in result.cell_runs}
+    items = {item.grade_id: item for item in result.items}
+    notes = ([result.broken] if result.broken else []) + result.notes
+    first = True
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = None
+        cell.outputs = outputs.get(index, [])
+        meta = nbgrader_meta(cell)
+        item = items.get(meta.get("grade_id")) if meta.get("grade") else None
+        if item is None or meta.get("solution"):
+            continue
+        cell.source = strip_hidden(cell.source)
+        shown_notes = notes if first else []
+        first = False
+        cell.outputs = [
+            nbformat.v4.new_output(
+                "display_data",
+                data={
+                    "text/html": report.item_html(item, shown_notes),
+                    "text/plain": "\n".join(shown_notes + [report.item_text(item)]),
+                },
+            ),
+            _score_output(item.score),
+        ]
+    if notes and first:
+        # No test cell left to carry the notes: say it at the top.
+        text = "\n".join(f"- {html.escape(n)}" for n in notes)
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Grading notes**\n\n{text}"))

@@ -1,0 +1,66 @@
+"""Limits and paths the engine works with, in one place so nbgrader_config.py can set them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+GiB = 1024**3
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """Resource limits for one student kernel.
+
+    Wall-clock and CPU limits apply per graded item (one notebook cell or one call of a student
+    function); the memory limit applies to the whole kernel.
+    """
+
+    memory_bytes: int = 4 * GiB
+    cell_timeout: float = 120.0
+    call_timeout: float = 20.0
+    # CPU seconds one item may burn; a multithreaded loop can burn CPU faster than wall time.
+    item_cpu_seconds: float = 60.0
+    # Backstop for the whole kernel life, enforced by the OS (RLIMIT_CPU).
+    kernel_cpu_seconds: int = 3600
+    startup_timeout: float = 60.0
+    max_processes: int = 512
+    sandbox_user: str = "nobody"
+    sandbox_group: str = "nogroup"
+    # Environment variables copied into the kernel; everything else is scrubbed.
+    passthrough_env: tuple[str, ...] = ("LANG", "LC_ALL", "TZ")
+    extra_env: dict[str, str] = field(
+        default_factory=lambda: {
+            # TensorFlow's C++ logging goes to stderr; quieter output is easier for students to read.
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "MPLBACKEND": "Agg",
+            "PYTHONHASHSEED": "0",
+        }
+    )
+
+
+def hidden_paths(course_root: Path) -> list[Path]:
+    """Paths of the course that a student kernel must never see."""
+    names = [
+        "graders",
+        "solutions",
+        "source",
+        "tests",
+        "submitted",
+        "autograded",
+        "feedback",
+        "reports",
+        ".git",
+        "gradebook.db",
+        "nbgrader_config.py",
+    ]
+    return [course_root / name for name in names]
+
+
+def venv_python() -> str:
+    """The interpreter that runs student kernels: the grading process's own environment."""
+    return os.environ.get("CONVLAB_KERNEL_PYTHON", sys.executable)

@@ -1,0 +1,164 @@
+"""The `student` object graders use: run the notebook's cells, then call its functions.
+
+Faults stay local. A cell that crashes or hangs the kernel is skipped on replay; a function that
+hangs is not called again; a function that kills the kernel gets a fresh kernel with the notebook
+re-run, so later checks are graded as if nothing happened.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from graders.bridge import (
+    KERNEL_BOOTSTRAP,
+    BridgeError,
+    Returned,
+    chown_for_kernel,
+    clear_call,
+    read_result,
+    write_call,
+)
+from graders.kernel import ExecResult, KernelDied, StudentKernel
+from graders.notebook import StudentCell
+
+log = logging.getLogger(__name__)
+
+
+class StudentError(AssertionError):
+    """The student's code failed in a way the student can fix; the message says how."""
+
+
+@dataclass
+class CellRun:
+    cell: StudentCell
+    result: ExecResult
+
+
+@dataclass
+class Student:
+    """One submission running in its kernel. Graders call `student.call(name, *args)`."""
+
+    kernel: StudentKernel
+    cells: list[StudentCell]
+    runs: list[CellRun] = field(default_factory=list)
+    skipped_cells: set[int] = field(default_factory=set)
+    broken_functions: dict[str, str] = field(default_factory=dict)
+    _counter: itertools.count = field(default_factory=itertools.count)
+
+    # -- running the notebook ------------------------------------------------------------------
+
+    def run_notebook(self) -> None:
+        """Run every student cell once, recording outputs; skip cells that kill or hang the kernel."""
+        for cell in self.cells:
+            result = self._run_cell(cell)
+            self.runs.append(CellRun(cell, result))
+            if result.status == "died" or result.restarted:
+                self.skipped_cells.add(cell.index)
+                self._recover(replay_upto=cell.index)
+            elif result.status == "timeout":
+                self.skipped_cells.add(cell.index)
+        self._bootstrap()
+
+    def _run_cell(self, cell: StudentCell) -> ExecResult:
+        return self.kernel.execute(cell.source, timeout=self.kernel.settings.cell_timeout)
+
+    def _bootstrap(self) -> None:
+        result = self.kernel.execute(KERNEL_BOOTSTRAP, timeout=30, keep_outputs=False)
+        if not result.ok:
+            raise KernelDied(f"the grading bridge could not be installed: {result.error}")
+
+    def _recover(self, replay_upto: int | None = None) -> None:
+        """Fresh kernel, then replay the cells that ran (up to a position) and the bridge."""
+        self.kernel.restart()
+        for run in self.runs:
+            cell = run.cell
+            if replay_upto is not None and cell.index >= replay_upto:
+                break
+            if cell.index in self.skipped_cells:
+                continue
+            result = self._run_cell(cell)
+            if result.status == "died":
+                # Not deterministic (e.g. memory pressure): skip it from now on and go on.
+                self.skipped_cells.add(cell.index)
+                self.kernel.restart()
+        if replay_upto is None:
+            self._bootstrap()
+
+    # -- what graders use ----------------------------------------------------------------------
+
+    @property
+    def source(self) -> str:
+        """All code the student ran (for static checks such as banned library calls)."""
+        return "\n\n".join(c.source for c in self.cells if c.index not in self.skipped_cells)
+
+    def defined_functions(self) -> dict[str, ast.FunctionDef]:
+        """Top-level functions the student's cells define (last definition wins)."""
+        found: dict[str, ast.FunctionDef] = {}
+        for cell in self.cells:
+            try:
+                tree = ast.parse(_without_magics(cell.source))
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.FunctionDef):
+                    found[node.name] = node
+        return found
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Returned:
+        """Call the student's function `name` in the kernel and return its result as plain data.
+
+        Raises StudentError (a failed case, with a message for the student) when the function is
+        missing, raises, hangs, crashes the kernel, or returns something that is not data.
+        """
+        if name in self.broken_functions:
+            raise StudentError(f"`{name}` was not called again: {self.broken_functions[name]}")
+        call_dir = self.kernel.calls_dir / f"c{next(self._counter):05d}"
+        write_call(call_dir, args, kwargs)
+        if self.kernel.isolated:
+            chown_for_kernel(call_dir, self.kernel.settings.sandbox_user,
+                             self.kernel.settings.sandbox_group)
+        try:
+            code = f"__convlab_call__({name!r}, {str(call_dir)!r})"
+            result = self.kernel.execute(code, timeout=self.kernel.settings.call_timeout,
+                                         keep_outputs=False)
+            if result.status == "timeout":
+                reason = f"it did not finish ({result.error}); is there an infinite loop?"
+                self.broken_functions[name] = reason
+                if result.restarted:
+                    self._recover()
+                raise StudentError(f"`{name}` {reason}")
+            if result.status == "died":
+                reason = "it made the kernel die (os._exit, a crash, or too much memory)"
+                self.broken_functions[name] = reason
+                self._recover()
+                raise StudentError(f"`{name}`: {reason}")
+            try:
+                outcome = read_result(call_dir)
+            except BridgeError as exc:
+                raise StudentError(f"`{name}` {exc}") from None
+        finally:
+            clear_call(call_dir)
+        if outcome.status == "missing":
+            raise StudentError(
+                f"`{name}` is not defined: keep its cell, run it, and check the spelling"
+            )
+        if outcome.status == "not_callable":
+            raise StudentError(f"`{name}` is a {outcome.error}, not a function")
+        if outcome.status == "error":
+            where = f" ({outcome.where})" if outcome.where else ""
+            raise StudentError(f"`{name}` raised {outcome.error}{where}")
+        if outcome.status == "unsupported":
+            raise StudentError(f"`{name}` returned something that is not data ({outcome.error})")
+        assert outcome.returned is not None
+        return outcome.returned
+
+
+def _without_magics(source: str) -> str:
+    """IPython magics and shell escapes are not Python; blank them so `ast` can parse the rest."""
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )

@@ -1,0 +1,1 @@
+"""Reference solutions of the ConvLab assignments, one module per assignment."""
