@@ -35,6 +35,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from graders import authoring
+
+    root = Path(args.course_root)
+    for nb_path in sorted((root / "source" / args.assignment).glob("*.ipynb")):
+        changed = authoring.sync(args.assignment, nb_path.stem, root)
+        print(f"{nb_path}: {', '.join(changed) if changed else 'already in sync'}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from graders import demo
+
+    return demo.main(args.assignments)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graders", description=__doc__)
     parser.add_argument("--course-root", default=str(REPO_ROOT), help=argparse.SUPPRESS)
@@ -44,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--assignment", help="assignment id, e.g. 02_conv1d")
     check.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     check.set_defaults(func=cmd_check)
+    sync = sub.add_parser("sync", help="write solutions/ into the source notebook's solution cells")
+    sync.add_argument("assignment")
+    sync.set_defaults(func=cmd_sync)
+    demo = sub.add_parser("demo", help="grade a demo class end to end with nbgrader")
+    demo.add_argument("assignments", nargs="+")
+    demo.set_defaults(func=cmd_demo)
     args = parser.parse_args(argv)
     # Logs go to stderr so that --json keeps stdout to exactly one object.
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(message)s")

@@ -94,7 +94,7 @@ def _score_item(item: GradedItem, outcomes: dict[str, CheckOutcome], reason: str
             message = failures[0]
             if len(failures) > 1:
                 message += f" ({len(failures)} of {len(outcome.cases)} cases failed)"
-        checks.append(CheckResult(cid, outcome.description, round(share * outcome.fraction, 4),
+        checks.append(CheckResult(cid, outcome.description, share * outcome.fraction,
                                   share, passed, len(outcome.cases), message))
     return ItemResult(item.grade_id, item.points, checks)
 

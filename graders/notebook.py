@@ -157,12 +157,14 @@ def prepare_submission(nb: NotebookNode, layout: SourceLayout) -> PreparedSubmis
     notes: list[str] = []
     seen: set[str] = set()
     for index, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code":
-            continue
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
         if not isinstance(grade_id, str) or not grade_id:
             grade_id = None
+        if cell.get("cell_type") != "code":
+            if grade_id:
+                seen.add(grade_id)
+            continue
         if grade_id in seen:
             notes.append(f"cell {grade_id!r} appears twice; the copy was run as an ordinary cell")
             grade_id = None

@@ -50,7 +50,7 @@ class CollectResults:
     """pytest plugin: provides the `student` fixture and records each case's outcome."""
 
     def __init__(self, student: Student | None, wanted: set[str] | None) -> None:
-        self.student = student
+        self._student = student
         self.wanted = wanted
         self.outcomes: dict[str, CheckOutcome] = {}
         self.collected: dict[str, int] = defaultdict(int)
@@ -58,9 +58,9 @@ class CollectResults:
 
     @pytest.fixture
     def student(self) -> Student:
-        if self.student is None:
+        if self._student is None:
             pytest.skip("collect-only run")
-        return self.student
+        return self._student
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         keep = []

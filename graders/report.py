@@ -66,7 +66,7 @@ def notebook_json(result: NotebookResult) -> dict[str, Any]:
             items.append({
                 "id": c.check_id,
                 "cell": item.grade_id,
-                "score": c.score,
+                "score": round(c.score, 4),
                 "max_score": round(c.max_score, 4),
                 "passed": c.passed,
                 "message": c.message,

@@ -138,14 +138,18 @@ def conv_matrix(w: np.typing.ArrayLike, n: int, mode: str = "full") -> np.ndarra
     """Matrix of the linear map ``x -> conv1d(x, w, mode)`` on signals of length n.
 
     Convolution with a fixed kernel is linear in ``x``, so it is a matrix product:
-    ``M @ x == conv1d(x, w, mode)`` for every ``x`` of shape (n,). Column ``j`` of
-    ``M`` is ``M @ e_j``, the response to a unit impulse at position ``j``, which is
-    the kernel shifted down by ``j`` rows. ``M`` is therefore a Toeplitz matrix,
-    ``M[i, j] = w[start + i - j]`` (0 where that index falls outside the kernel),
-    with ``start`` the first full-output index kept by ``mode`` (see ``conv1d``).
+    ``M @ x == conv1d(x, w, mode)`` for every ``x`` of shape (n,). Row ``i`` computes
+    output ``i``, which is full-convolution index ``start + i`` and reads ``x[j]``
+    through the kernel tap ``w[start + i - j]``. Hence::
+
+        M[i, j] = w[start + i - j]    (0 when that index is outside 0..m-1)
+
+    where ``start`` is the first full-output index kept by ``mode`` (see ``conv1d``).
+    Every diagonal of ``M`` is constant (a Toeplitz matrix), and column ``j`` is the
+    kernel shifted down by ``j``: the response to a unit impulse at position ``j``.
 
     Args:
-        w: kernel, shape (m,), m >= 1.
+        w: kernel, shape (m,), m >= 1. Lists and integer arrays are accepted.
         n: length of the signals the matrix acts on, n >= 1.
         mode: ``"full"``, ``"same"`` or ``"valid"``, as in ``conv1d``.
 
@@ -155,13 +159,33 @@ def conv_matrix(w: np.typing.ArrayLike, n: int, mode: str = "full") -> np.ndarra
         (max(n, m) - min(n, m) + 1, n) for ``"valid"``.
 
     Raises:
-        ValueError: if ``n < 1`` or ``w`` or ``mode`` is invalid.
+        ValueError: if ``w`` is not a non-empty 1D array, ``n < 1`` or ``mode`` is unknown.
     """
+    w = np.asarray(w, dtype=np.float64)
+    if w.ndim != 1 or w.size == 0:
+        raise ValueError("w must be a non-empty 1D array")
     if int(n) != n or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
-    # The responses to the n unit impulses are the n columns of the matrix.
-    impulses = np.eye(int(n))
-    return np.stack([conv1d(impulse, w, mode) for impulse in impulses], axis=1)
+    n, m = int(n), len(w)
+    longer, shorter = max(n, m), min(n, m)
+
+    # The same (first index, length) blocks of the full output as in conv1d.
+    if mode == "full":
+        start, rows = 0, n + m - 1
+    elif mode == "same":
+        start, rows = (shorter - 1) // 2, longer
+    elif mode == "valid":
+        start, rows = shorter - 1, longer - shorter + 1
+    else:
+        raise ValueError(f"mode must be 'full', 'same' or 'valid', got {mode!r}")
+
+    matrix = np.zeros((rows, n))
+    for i in range(rows):
+        for j in range(n):
+            tap = start + i - j
+            if 0 <= tap < m:
+                matrix[i, j] = w[tap]
+    return matrix
 
 
 def conv1d_output_length(

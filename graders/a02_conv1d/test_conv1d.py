@@ -279,22 +279,24 @@ def _analytic(f: FunctionSpec, g: FunctionSpec, t: np.ndarray) -> np.ndarray:
 
 
 def _function_cases() -> list[tuple[FunctionSpec, FunctionSpec, np.ndarray]]:
+    """Grids of 12-16 time units starting anywhere in [-9, 3]; f sits well inside its grid."""
     rng = _rng("convolve_functions_analytic")
     cases = []
     for i in range(8):
         start = float(rng.uniform(-9, 3))
         dt = float(rng.choice([0.01, 0.02, 0.025]))
-        t = start + dt * np.arange(int(rng.integers(500, 900)))
-        mid = t[len(t) // 3]
+        t = start + dt * np.arange(int(rng.uniform(12, 16) / dt))
+        mid = float(t[len(t) // 2])
         if i % 2 == 0:
-            lo1 = mid + float(rng.uniform(0, 1))
+            lo1 = mid + float(rng.uniform(-1, 1))
             f = FunctionSpec("box", {"lo": lo1, "hi": lo1 + float(rng.uniform(0.5, 2)),
                                      "height": float(rng.uniform(0.5, 2))})
             lo2 = float(rng.uniform(-1, 1.5))
             g = FunctionSpec("box", {"lo": lo2, "hi": lo2 + float(rng.uniform(0.5, 2)),
                                      "height": float(rng.uniform(0.5, 2))})
         else:
-            f = FunctionSpec("gaussian", {"mu": mid + 1.5, "sigma": float(rng.uniform(0.3, 0.8))})
+            f = FunctionSpec("gaussian", {"mu": mid + float(rng.uniform(-1, 1)),
+                                          "sigma": float(rng.uniform(0.3, 0.8))})
             g = FunctionSpec("gaussian", {"mu": float(rng.uniform(-1, 1.5)),
                                           "sigma": float(rng.uniform(0.3, 0.8))})
         cases.append((f, g, t))
@@ -310,9 +312,12 @@ def test_convolve_functions_analytic(student, case):
     f, g, t = case
     dt = float(t[1] - t[0])
     got = student.call("convolve_functions", f, g, t)
-    # A Riemann sum misses at most one grid cell at each jump of a box: error <= 2·dt·h1·h2.
-    heights = f.params.get("height", 1.0) * g.params.get("height", 1.0) if f.kind == "box" else 0.0
-    atol = 2.5 * dt * heights + 1e-6
+    if f.kind == "box":
+        # A Riemann sum misses at most one grid cell at each jump of a box: error <= 2·dt·h1·h2.
+        atol = 2.5 * dt * f.params["height"] * g.params["height"]
+    else:
+        # For smooth, well-covered functions the sum converges much faster than dt.
+        atol = dt**2
     expect_array(got, _analytic(f, g, t), rtol=0.0, atol=atol,
                  call=(f"convolve_functions(f={f.kind}, g={g.kind}, t: {len(t)} points from "
                        f"{t[0]:.2f} with step {dt:g})"),

@@ -1,0 +1,51 @@
+"""nbgrader configuration of the ConvLab course. The repository root is the course root.
+
+Autograding runs through our engine (graders/): nbgrader's in-kernel `Execute` step is replaced
+by `GradeWithEngine`, and submissions are read by `TolerantNotebookExporter`, so one broken file
+never stops a batch.
+"""
+
+import os
+import sys
+
+# `.venv/bin/nbgrader` does not put the course root on sys.path; the graders live there.
+sys.path.insert(0, os.path.dirname(os.path.abspath(globals().get("__file__", "nbgrader_config.py"))))
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from graders.nbgrader_plugin import GradeWithEngine
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "convlab"
+c.CourseDirectory.root = "."
+c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+
+c.Autograde.exporter_class = "graders.nbgrader_plugin.TolerantNotebookExporter"
+c.Autograde.autograde_preprocessors = [
+    GradeWithEngine,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+# A deleted test or answer cell comes back (from the gradebook) so it is still scored.
+c.OverwriteCells.add_missing_cells = True
+
+# Limits of a student kernel (see graders/settings.py for what each one bounds).
+c.GradeWithEngine.memory_gib = 4.0
+c.GradeWithEngine.cell_timeout = 120.0
+c.GradeWithEngine.call_timeout = 20.0
+c.GradeWithEngine.item_cpu_seconds = 60.0
+
+# Never grade or release editor droppings.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
