@@ -9,7 +9,8 @@ import os
 import sys
 
 # `.venv/bin/nbgrader` does not put the course root on sys.path; the graders live there.
-sys.path.insert(0, os.path.dirname(os.path.abspath(globals().get("__file__", "nbgrader_config.py"))))
+COURSE_ROOT = os.path.dirname(os.path.abspath(globals().get("__file__", "nbgrader_config.py")))
+sys.path.insert(0, COURSE_ROOT)
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
@@ -25,7 +26,7 @@ from graders.nbgrader_plugin import GradeWithEngine
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
 c.CourseDirectory.course_id = "convlab"
-c.CourseDirectory.root = "."
+c.CourseDirectory.root = COURSE_ROOT
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 
 c.Autograde.exporter_class = "graders.nbgrader_plugin.TolerantNotebookExporter"

@@ -51,6 +51,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.main(args.assignments)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from graders import bench
+
+    return bench.main(args.assignment, args.copies)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graders", description=__doc__)
     parser.add_argument("--course-root", default=str(REPO_ROOT), help=argparse.SUPPRESS)
@@ -66,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="grade a demo class end to end with nbgrader")
     demo.add_argument("assignments", nargs="+")
     demo.set_defaults(func=cmd_demo)
+    bench = sub.add_parser("bench", help="engine vs bare nbclient: seconds per notebook, peak RSS")
+    bench.add_argument("assignment")
+    bench.add_argument("--copies", type=int, default=10)
+    bench.set_defaults(func=cmd_bench)
     args = parser.parse_args(argv)
     # Logs go to stderr so that --json keeps stdout to exactly one object.
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(message)s")

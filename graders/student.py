@@ -148,6 +148,8 @@ class Student:
             )
         if outcome.status == "not_callable":
             raise StudentError(f"`{name}` is a {outcome.error}, not a function")
+        if outcome.status == "error" and outcome.error.startswith("NotImplementedError"):
+            raise StudentError(f"`{name}` is not implemented yet (it still raises NotImplementedError)")
         if outcome.status == "error":
             where = f" ({outcome.where})" if outcome.where else ""
             raise StudentError(f"`{name}` raised {outcome.error}{where}")

@@ -13,6 +13,7 @@ they name the mistake and never contain expected values.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -115,15 +116,33 @@ def _conv1d_mode_ignored(x: Any, w: Any, mode: str = "full") -> np.ndarray:
     return np.convolve(xf, wf, "full")
 
 
-def _conv1d_integer_overflow(x: Any, w: Any, mode: str = "full") -> np.ndarray:
-    result = np.convolve(*_floats(x, w), mode)
+def _narrow_int_dtype(x: Any, w: Any) -> np.dtype | None:
+    """The common dtype of x and w if it is an integer type narrow enough to overflow here."""
     dtype = np.result_type(np.asarray(x), np.asarray(w))
-    if dtype.kind not in "iu":
-        return result
-    # Integer arithmetic wraps modulo 2**bits, wherever in the sum the wrap happens.
-    info = np.iinfo(dtype)
-    span = float(info.max) - float(info.min) + 1
-    return np.mod(result - info.min, span) + info.min
+    return dtype if dtype.kind in "iu" and dtype.itemsize <= 2 else None
+
+
+def _conv1d_overflow_products(x: Any, w: Any, mode: str = "full") -> np.ndarray:
+    dtype = _narrow_int_dtype(x, w)
+    if dtype is None:
+        return np.convolve(*_floats(x, w), mode)
+    xi, wi = np.asarray(x).astype(dtype), np.asarray(w).astype(dtype)
+    # Each product wraps in the narrow type; the sum is then taken in a float accumulator.
+    products = np.multiply.outer(xi, wi).astype(float)
+    n, m = len(xi), len(wi)
+    full = np.zeros(n + m - 1)
+    for k in range(m):
+        full[k : k + n] += products[:, k]
+    return _take(full, _conv_window(n, m, mode))
+
+
+def _conv1d_overflow_sums(x: Any, w: Any, mode: str = "full") -> np.ndarray:
+    dtype = _narrow_int_dtype(x, w)
+    if dtype is None:
+        return np.convolve(*_floats(x, w), mode)
+    # Products and sums all wrap: the exact integer result, cast to the narrow type.
+    exact = np.convolve(np.asarray(x).astype(np.int64), np.asarray(w).astype(np.int64), mode)
+    return exact.astype(dtype)
 
 
 def _conv1d_int_truncation(x: Any, w: Any, mode: str = "full") -> np.ndarray:
@@ -165,12 +184,21 @@ CONV1D: list[Row] = [
     ("mode_ignored",
      "the mode argument seems to be ignored: 'same' and 'valid' keep only part of the full "
      "output.", _conv1d_mode_ignored),
-    ("integer_overflow", OVERFLOW_HINT, _conv1d_integer_overflow),
+    ("integer_overflow_products", OVERFLOW_HINT, _conv1d_overflow_products),
+    ("integer_overflow_sums", OVERFLOW_HINT, _conv1d_overflow_sums),
     ("int_truncation", TRUNCATION_HINT, _conv1d_int_truncation),
     ("all_zeros", ZEROS_HINT, _conv1d_all_zeros),
 ]
 
 # -- correlate1d ----------------------------------------------------------------------------------
+
+
+def _correlate1d_reversed_single_sample(x: Any, w: Any, mode: str = "valid") -> np.ndarray:
+    xf, wf = _floats(x, w)
+    if len(xf) == 1 < len(wf):
+        # With one signal sample, flipping the kernel and swapping x and w give the same values.
+        return np.correlate(wf, xf, mode)
+    return np.correlate(xf, wf, mode)  # the right answer, so it never matches a wrong one
 
 
 def _correlate1d_flipped(x: Any, w: Any, mode: str = "valid") -> np.ndarray:
@@ -211,12 +239,16 @@ def _correlate1d_all_zeros(x: Any, w: Any, mode: str = "valid") -> np.ndarray:
 
 
 CORRELATE1D: list[Row] = [
+    ("reversed_single_sample",
+     "the values come out reversed: either the kernel is flipped, which computes a convolution, "
+     "or x and w were swapped without reversing the result back.",
+     _correlate1d_reversed_single_sample),
     ("flipped",
      "kernel flipped: this computes a convolution, while a correlation slides w along x without "
      "reversing it.", _correlate1d_flipped),
     ("swapped_not_reversed",
-     "for a kernel longer than the signal, swapping x and w reverses a correlation: np.correlate "
-     "returns the values in the order of the original arguments.",
+     "x and w were swapped for a kernel longer than the signal: that reverses a correlation, so "
+     "reverse the result back, as np.correlate does.",
      _correlate1d_swapped_not_reversed),
     ("same_window_longer_kernel",
      "'same' with a kernel longer than the signal: np.correlate mirrors the window, so for an "
@@ -311,7 +343,28 @@ def _length_dilation_times_k(n: int, k: int, stride: int = 1, padding: int = 0,
     return max((n + 2 * padding - dilation * k) // stride + 1, 0)
 
 
-CONV1D_OUTPUT_LENGTH: list[Row] = [
+def _unambiguous(rows: list[Row]) -> list[Row]:
+    """Make each integer variant match only where no other variant gives the same number.
+
+    Output lengths are small integers, so two mistakes often give the same wrong value (padding
+    counted once and a missing + 1 agree whenever stride == padding == 1). The evidence then does
+    not identify the mistake, and no hint is better than a wrong one; returning None never
+    equals a student's int.
+    """
+
+    def only_if_unique(own: Callable[..., int]) -> Callable[..., int | None]:
+        @functools.wraps(own)
+        def variant(*args: Any, **kwargs: Any) -> int | None:
+            value = own(*args, **kwargs)
+            others = [fn(*args, **kwargs) for _, _, fn in rows if fn is not own]
+            return None if value in others else value
+
+        return variant
+
+    return [(mistake_id, hint, only_if_unique(fn)) for mistake_id, hint, fn in rows]
+
+
+CONV1D_OUTPUT_LENGTH: list[Row] = _unambiguous([
     ("dilation_ignored",
      "dilation ignored: a dilated kernel of k taps spans dilation * (k - 1) + 1 input samples.",
      _length_dilation_ignored),
@@ -333,7 +386,7 @@ CONV1D_OUTPUT_LENGTH: list[Row] = [
     ("not_clamped",
      "when the dilated kernel does not fit in the padded input there is no output: return 0, "
      "not a negative number.", _length_not_clamped),
-]
+])
 
 # -- conv1d_layer ---------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 # function: conv1d
-# loses: conv1d_modes
+# loses: conv1d_modes conv1d_inputs moving_average_values
 # message: missing its last value
 # Mistake: the full output has len(x) + len(w) - 2 values (off-by-one in its length).
 import numpy as np

@@ -1,5 +1,5 @@
 # function: conv1d
-# loses: conv1d_modes conv1d_inputs moving_average_values
+# loses: conv1d_modes conv1d_inputs conv1d_no_library moving_average_values
 # message: all zeros
 # Mistake: only the notebook's worked example is answered; everything else is zeros. The reference
 # moving_average calls conv1d, so it loses its points too.

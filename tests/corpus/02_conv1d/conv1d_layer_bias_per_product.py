@@ -20,7 +20,7 @@ def conv1d_layer(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
     else:
         left, right = 0, 0
     xp = np.pad(x, ((0, 0), (left, right), (0, 0)))
-    out_steps = (xp.shape[1] - span) // stride + 1
+    out_steps = max((xp.shape[1] - span) // stride + 1, 0)
     y = np.zeros((batch, out_steps, c_out))
     for b in range(batch):
         for t in range(out_steps):

@@ -1,5 +1,5 @@
 # function: conv1d_layer
-# loses: conv1d_layer_padding
+# loses: conv1d_layer_padding conv1d_layer_stride_dilation conv1d_layer_bias
 # message: treated like 'same'
 # Mistake: "causal" pads both sides like "same", so outputs see future inputs.
 import numpy as np
@@ -18,7 +18,7 @@ def conv1d_layer(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
     else:
         left, right = 0, 0
     xp = np.pad(x, ((0, 0), (left, right), (0, 0)))
-    out_steps = (xp.shape[1] - span) // stride + 1
+    out_steps = max((xp.shape[1] - span) // stride + 1, 0)
     y = np.zeros((x.shape[0], out_steps, kernel.shape[2]))
     for t in range(out_steps):
         window = xp[:, t * stride:t * stride + span:dilation, :]

@@ -19,7 +19,7 @@ def conv1d_layer(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
     else:
         left, right = 0, 0
     xp = np.pad(x, ((0, 0), (left, right), (0, 0)))
-    out_steps = (xp.shape[1] - k) // stride + 1
+    out_steps = max((xp.shape[1] - k) // stride + 1, 0)
     y = np.zeros((x.shape[0], out_steps, kernel.shape[2]))
     for t in range(out_steps):
         window = xp[:, t * stride:t * stride + k, :]

@@ -1,5 +1,5 @@
 # function: conv1d
-# loses: conv1d_modes
+# loses: conv1d_modes conv1d_inputs conv1d_no_library
 # message: kernel not flipped
 # Mistake: the kernel slides along the signal as written (a cross-correlation), never reversed.
 import numpy as np

@@ -1,5 +1,5 @@
 # function: conv1d
-# loses: conv1d_modes
+# loses: conv1d_modes conv1d_inputs
 # message: off-centre
 # Mistake: "same" starts at len(w) // 2 (the upper centre of an even kernel), not (len(w) - 1) // 2.
 import numpy as np

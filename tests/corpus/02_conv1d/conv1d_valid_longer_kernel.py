@@ -1,5 +1,5 @@
 # function: conv1d
-# loses: conv1d_modes
+# loses: conv1d_modes conv1d_inputs
 # message: longer than the signal
 # Mistake: assumes the kernel is never longer than the signal, so "valid" comes out empty and
 # "same" has len(x) values when len(w) > len(x).

@@ -1,5 +1,5 @@
 # function: correlate1d
-# loses: correlate1d_modes
+# loses: correlate1d_modes correlate1d_no_library
 # message: computes a convolution
 # Mistake: the kernel is reversed (w[i - j]), which is a convolution, not a correlation.
 import numpy as np

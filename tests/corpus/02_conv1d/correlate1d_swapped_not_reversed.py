@@ -1,6 +1,6 @@
 # function: correlate1d
 # loses: correlate1d_modes
-# message: reverses
+# message: swapped
 # Mistake: swaps x and w when the kernel is longer (as np.convolve does), which reverses a
 # correlation, and does not reverse the result back.
 import numpy as np

@@ -18,6 +18,8 @@ def conv1d_layer(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
     else:
         pads = (0, 0)
     xp = np.pad(x, ((0, 0), pads, (0, 0)))
+    if span > xp.shape[1]:
+        return np.zeros((x.shape[0], 0, kernel.shape[2]))
     # (batch, positions, c_in, span) -> keep every stride-th position and every dilation-th tap
     windows = np.lib.stride_tricks.sliding_window_view(xp, span, axis=1)[:, ::stride, :, ::dilation]
     y = np.einsum("btck,kco->bto", windows, kernel)
