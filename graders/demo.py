@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graders.submissions import corpus, reference_submission, release_notebook, with_answer, write_submission
 from graders.settings import REPO_ROOT
+from graders.submissions import corpus, reference_submission, release_notebook, with_answer, write_submission
 
 # Typical mistakes shown in the demo (the first that exist in the corpus).
 DEMO_MISTAKES = ("conv1d_no_flip", "conv1d_layer_same_pytorch_padding", "conv1d_np_convolve")

@@ -21,7 +21,7 @@ from traitlets import Float, Unicode
 
 from graders import engine, report
 from graders.notebook import BrokenNotebook, nbgrader_meta, parse_submission, strip_hidden
-from graders.settings import GiB, REPO_ROOT, SandboxSettings
+from graders.settings import REPO_ROOT, GiB, SandboxSettings
 
 BROKEN_KEY = "convlab_broken"
 
@@ -42,7 +42,7 @@ class TolerantNotebookExporter(NotebookExporter):
             nb = parse_submission(text)
         except BrokenNotebook as exc:
             nb = self._placeholder(resources, str(exc))
-        self._drop_corrupt_metadata(nb)
+        self._repair_metadata(nb)
         return self.from_notebook_node(nb, resources=resources, **kw)
 
     def _placeholder(self, resources: dict | None, reason: str) -> NotebookNode:
@@ -54,8 +54,14 @@ class TolerantNotebookExporter(NotebookExporter):
         return nb
 
     @staticmethod
-    def _drop_corrupt_metadata(nb: NotebookNode) -> None:
+    def _repair_metadata(nb: NotebookNode) -> None:
+        """Corrupted or duplicated nbgrader metadata makes a cell ordinary.
+
+        nbgrader's own DeduplicateIds leaves a half-cleared record that crashes OverwriteCells, so
+        duplicates are handled here: the first copy keeps its identity.
+        """
         validator = MetadataValidator()
+        seen: set[str] = set()
         for cell in nb.cells:
             if "nbgrader" not in cell.get("metadata", {}):
                 continue
@@ -63,6 +69,12 @@ class TolerantNotebookExporter(NotebookExporter):
                 validator.validate_cell(cell)
             except Exception:  # noqa: BLE001 - any corruption: treat the cell as an ordinary one
                 del cell.metadata["nbgrader"]
+                continue
+            grade_id = cell.metadata["nbgrader"].get("grade_id")
+            if grade_id in seen:
+                del cell.metadata["nbgrader"]
+            elif grade_id:
+                seen.add(grade_id)
 
 
 class GradeWithEngine(NbGraderPreprocessor):

@@ -41,7 +41,7 @@ def is_root() -> bool:
     return os.geteuid() == 0
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def isolation_problem(python: str, user: str, group: str) -> str | None:
     """Why namespace isolation cannot be used here, or None when it can."""
     if not is_root():

@@ -85,6 +85,15 @@ def test_conv1d_integer_inputs_give_exact_floats(rng: np.random.Generator, mode:
         np.testing.assert_array_equal(got, np.convolve(x.astype(float), w, mode))
 
 
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16])
+def test_conv1d_small_integer_types_do_not_overflow(rng: np.random.Generator, dtype: type) -> None:
+    # Products and sums of these types wrap around unless the inputs are converted to float first.
+    info = np.iinfo(dtype)
+    x = rng.integers(info.max // 2, info.max, 9, endpoint=True).astype(dtype)
+    w = np.full(3, 3, dtype=dtype)
+    np.testing.assert_array_equal(conv1d(x, w, "full"), np.convolve(x.astype(float), w.astype(float)))
+
+
 def test_conv1d_int_arrays_return_float64() -> None:
     got = conv1d(np.array([1, 2, 3]), np.array([1, -1]), "full")
     assert isinstance(got, np.ndarray) and got.dtype == np.float64
@@ -170,10 +179,14 @@ def test_correlate1d_is_convolution_with_flipped_kernel(rng: np.random.Generator
 
 @pytest.mark.parametrize("mode", MODES)
 def test_correlate1d_integer_and_list_inputs(rng: np.random.Generator, mode: str) -> None:
-    x, w = rng.integers(-9, 10, 6), rng.integers(-9, 10, 8)
+    # A half-integer kernel exposes integer truncation; a uint8 signal exposes overflow.
+    x, w = rng.integers(-9, 10, 6), rng.integers(-9, 10, 8) + 0.5
     got = correlate1d(x.tolist(), w, mode)
     assert got.dtype == np.float64
-    np.testing.assert_array_equal(got, np.correlate(x.astype(float), w.astype(float), mode))
+    np.testing.assert_array_equal(got, np.correlate(x.astype(float), w, mode))
+    x8 = rng.integers(128, 256, 7).astype(np.uint8)
+    np.testing.assert_array_equal(correlate1d(x8, x8[:3], mode),
+                                  np.correlate(x8.astype(float), x8[:3].astype(float), mode))
 
 
 def test_correlate1d_rejects_unknown_mode() -> None:

@@ -32,8 +32,9 @@ def _signal_pairs(name: str, count: int) -> list[tuple[np.ndarray, np.ndarray, s
     cases = []
     for i in range(count):
         n, m = fixed[i] if i < len(fixed) else (int(rng.integers(1, 13)), int(rng.integers(1, 13)))
-        x = rng.normal(size=n).round(3)
-        w = rng.normal(size=m).round(3)
+        # Magnitudes in [0.1, 2) with random signs: no sample rounds to an uninformative zero.
+        x = (rng.uniform(0.1, 2, n) * rng.choice([-1, 1], n)).round(3)
+        w = (rng.uniform(0.1, 2, m) * rng.choice([-1, 1], m)).round(3)
         cases.append((x, w, MODES[i % 3]))
     return cases
 
