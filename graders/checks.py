@@ -173,21 +173,21 @@ BANNED_CONVOLUTION = {
 }
 
 
-def _referenced_names(fn: ast.AST) -> set[str]:
+def _referenced_names(fn: ast.AST) -> tuple[set[str], set[str]]:
+    """(bare names, attribute and imported names) a function's code refers to."""
     names: set[str] = set()
+    qualified: set[str] = set()
     for node in ast.walk(fn):
         if isinstance(node, ast.Name):
             names.add(node.id)
         elif isinstance(node, ast.Attribute):
-            names.add(node.attr)
+            qualified.add(node.attr)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             if isinstance(node, ast.ImportFrom) and node.module:
-                names.update(node.module.split("."))
+                qualified.update(node.module.split("."))
             for alias in node.names:
-                names.update(alias.name.split("."))
-                if alias.asname:
-                    names.add(alias.asname)
-    return names
+                qualified.update(alias.name.split("."))
+    return names, qualified
 
 
 def banned_library_use(
@@ -211,10 +211,10 @@ def banned_library_use(
         if current in done or current not in functions:
             continue
         done.add(current)
-        names = _referenced_names(functions[current])
+        names, qualified = _referenced_names(functions[current])
         for label, words in banned.items():
-            # A student's own helper called `convolve` is followed, not banned.
-            if any(w in names and w not in functions for w in words):
+            # `np.convolve` is banned; a bare `convolve` only when it is not the student's own helper.
+            if any(w in qualified or (w in names and w not in functions) for w in words):
                 found.add(label)
         todo.extend(n for n in names if n in functions)
     return sorted(found)

@@ -91,6 +91,7 @@ class StudentKernel:
         self.client: BlockingKernelClient | None = None
         self.isolated = False
         self.restarts = 0
+        self._python_proc: psutil.Process | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -139,10 +140,13 @@ class StudentKernel:
                 self.client.get_shell_msg(timeout=0.5)
             except queue.Empty:
                 continue
+            # Found once: scanning the process table on every call would cost milliseconds each.
+            pythons = [p for p in self._kernel_processes() if "python" in (p.name() or "")]
+            self._python_proc = pythons[0] if pythons else None
             # Drain the startup chatter so the first execute sees only its own messages.
             while True:
                 try:
-                    self.client.get_iopub_msg(timeout=0.2)
+                    self.client.get_iopub_msg(timeout=0.05)
                 except queue.Empty:
                     return
         raise KernelDied(f"the kernel did not start within {self.settings.startup_timeout:.0f} s")
@@ -160,21 +164,20 @@ class StudentKernel:
             return []
 
     def _cpu_seconds(self) -> float:
-        total = 0.0
-        for p in self._kernel_processes():
-            try:
-                t = p.cpu_times()
-                total += t.user + t.system
-            except psutil.Error:
-                pass
-        return total
+        """CPU time of the kernel process (forked children are bounded by RLIMIT_CPU instead)."""
+        if self._python_proc is None:
+            return 0.0
+        try:
+            t = self._python_proc.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return t.user + t.system + t.children_user + t.children_system
 
     def interrupt(self) -> None:
         """SIGINT to the Python kernel process (the innermost one; the outer ones are wrappers)."""
-        procs = [p for p in self._kernel_processes() if "python" in (p.name() or "")]
-        for p in procs[:1]:
+        if self._python_proc is not None:
             try:
-                p.send_signal(signal.SIGINT)
+                self._python_proc.send_signal(signal.SIGINT)
             except psutil.Error:
                 pass
 

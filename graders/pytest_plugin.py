@@ -71,36 +71,49 @@ class CollectResults:
                 self.collected[cid] += 1
         items[:] = keep
 
+    def _outcome(self, item: pytest.Item) -> CheckOutcome:
+        cid = check_id_of(item)
+        check = self.outcomes.get(cid)
+        if check is None:
+            function = getattr(item, "function", None)
+            doc = (function.__doc__ or "").strip() if function is not None else ""
+            marker = item.get_closest_marker("weight")
+            weight = float(marker.args[0]) if marker else 1.0
+            check = self.outcomes[cid] = CheckOutcome(cid, " ".join(doc.split()), weight)
+        return check
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        """Run the case ourselves: a student's failure is a result, not a pytest failure.
+
+        Letting pytest fail the test would format a traceback of grader source for every failed
+        case, which costs tens of milliseconds each and must never be shown anyway.
+        """
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        check = self._outcome(pyfuncitem)
+        try:
+            pyfuncitem.obj(**args)
+        except (CheckFailure, StudentError) as exc:
+            check.cases.append(CaseResult(False, str(exc)))
+        except AssertionError as exc:
+            if not str(exc):
+                raise
+            check.cases.append(CaseResult(False, str(exc).split("\n")[0]))
+        else:
+            check.cases.append(CaseResult(True))
+        return True
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> object:
         outcome = yield
         report = outcome.get_result()
-        if report.when == "setup" and report.passed:
+        if report.passed or report.skipped:
             return
-        if report.when == "teardown" and report.passed:
-            return
-        cid = check_id_of(item)
-        check = self.outcomes.get(cid)
-        if check is None:
-            doc = (getattr(item, "function", None).__doc__ or "").strip() if hasattr(item, "function") else ""
-            marker = item.get_closest_marker("weight")
-            weight = float(marker.args[0]) if marker else 1.0
-            check = self.outcomes[cid] = CheckOutcome(cid, " ".join(doc.split()), weight)
-        if report.when == "call" and report.passed:
-            check.cases.append(CaseResult(True))
-            return
-        if report.when == "teardown":
-            return
-        exc = call.excinfo.value if call.excinfo is not None else None
-        if isinstance(exc, (CheckFailure, StudentError)):
-            message = str(exc)
-        elif isinstance(exc, AssertionError) and str(exc):
-            message = str(exc).split("\n")[0]
-        else:
-            message = "this case could not be graded (a grader problem, reported to the instructor)"
-            self.internal_errors.append(f"{item.nodeid}: {report.longreprtext}")
-            log.error("grader error in %s:\n%s", item.nodeid, report.longreprtext)
-        check.cases.append(CaseResult(False, message))
+        # Only grader problems get here (errors in fixtures or in the grader's own code).
+        message = "this case could not be graded (a grader problem, reported to the instructor)"
+        self.internal_errors.append(f"{item.nodeid}: {report.longreprtext}")
+        log.error("grader error in %s:\n%s", item.nodeid, report.longreprtext)
+        self._outcome(item).cases.append(CaseResult(False, message))
 
 
 def run_checks(

@@ -262,7 +262,8 @@ def conv1d_layer(
     Returns:
         float64 array of shape (batch, out_steps, out_channels), where out_steps is
         ``ceil(steps / stride)`` for "same" and "causal", and
-        ``conv1d_output_length(steps, k, stride, 0, dilation)`` for "valid".
+        ``conv1d_output_length(steps, k, stride, 0, dilation)`` for "valid" (0 when the
+        dilated kernel is longer than the input, a case Keras refuses with a ValueError).
 
     Raises:
         ValueError: on inconsistent shapes or invalid arguments.

@@ -456,6 +456,27 @@ def _layer_same_pad_ignores_stride(x: Any, kernel: Any, bias: Any = None, stride
     return _layer_forward(x, kernel, bias, stride, total // 2, total - total // 2, dilation)
 
 
+def _layer_same_symmetric(x: Any, kernel: Any, bias: Any, stride: int, padding: str,
+                          dilation: int, zeros_each_side: int) -> np.ndarray:
+    if padding != "same":
+        return _layer(x, kernel, bias, stride, padding, dilation)
+    return _layer_forward(x, kernel, bias, stride, zeros_each_side, zeros_each_side, dilation)
+
+
+def _layer_same_symmetric_floor(x: Any, kernel: Any, bias: Any = None, stride: int = 1,
+                                padding: str = "valid", dilation: int = 1) -> np.ndarray:
+    # PyTorch's integer padding=(k - 1) // 2 on both sides: one zero short for an even kernel.
+    half = (np.shape(kernel)[0] - 1) * dilation // 2
+    return _layer_same_symmetric(x, kernel, bias, stride, padding, dilation, half)
+
+
+def _layer_same_symmetric_ceil(x: Any, kernel: Any, bias: Any = None, stride: int = 1,
+                               padding: str = "valid", dilation: int = 1) -> np.ndarray:
+    # PyTorch's integer padding=k // 2 on both sides: one zero too many for an even kernel.
+    half = ((np.shape(kernel)[0] - 1) * dilation + 1) // 2
+    return _layer_same_symmetric(x, kernel, bias, stride, padding, dilation, half)
+
+
 def _layer_dilation_ignored(x: Any, kernel: Any, bias: Any = None, stride: int = 1,
                             padding: str = "valid", dilation: int = 1) -> np.ndarray:
     return _layer(x, kernel, bias, stride, padding, 1)
@@ -500,17 +521,23 @@ def _layer_causal_pad_right(x: Any, kernel: Any, bias: Any = None, stride: int =
                           dilation)
 
 
+SYMMETRIC_SAME_HINT = ("PyTorch-style symmetric padding (the same number of zeros on both sides) "
+                       "cannot give 'same' for an even kernel: TensorFlow and Keras put total // 2 "
+                       "zeros on the left and the odd extra one on the right.")
+
 CONV1D_LAYER: list[Row] = [
     ("kernel_flipped",
      "kernel flipped: Keras Conv1D computes a cross-correlation, so use kernel[i] for the input "
      "at t * stride + i * dilation without reversing the kernel.", _layer_kernel_flipped),
     ("same_extra_pad_left",
-     "'same' padding puts the odd extra zero on the left (PyTorch-style); TensorFlow and Keras "
-     "put it on the right.", _layer_same_extra_left),
+     "'same' padding puts the odd extra zero on the left; TensorFlow and Keras put total // 2 "
+     "zeros on the left and the odd extra one on the right.", _layer_same_extra_left),
     ("same_pad_ignores_stride",
      "with strides, TensorFlow's 'same' pads max((out - 1) * stride + (k - 1) * dilation + 1 - "
      "steps, 0) zeros in total, with out = ceil(steps / stride), not (k - 1) * dilation.",
      _layer_same_pad_ignores_stride),
+    ("same_symmetric_floor", SYMMETRIC_SAME_HINT, _layer_same_symmetric_floor),
+    ("same_symmetric_ceil", SYMMETRIC_SAME_HINT, _layer_same_symmetric_ceil),
     ("dilation_ignored",
      "dilation ignored: kernel tap i reads the input at t * stride + i * dilation, so the taps "
      "are dilation steps apart.", _layer_dilation_ignored),

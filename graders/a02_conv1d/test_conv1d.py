@@ -214,6 +214,8 @@ def _layer_cases(name: str, paddings: tuple[str, ...], strided: bool, bias: bool
                 stride = int(rng.integers(2, 4))
             else:
                 dilation = int(rng.integers(2, 4))
+        # Keras refuses a 'valid' layer whose dilated kernel is longer than the input.
+        steps = max(steps, (k - 1) * dilation + 1)
         dtype = np.float32 if i % 4 == 3 else np.float64
         case = dict(
             x=rng.normal(size=(batch, steps, c_in)).astype(dtype),

@@ -1,22 +1,18 @@
 # function: conv1d_layer
-# loses: conv1d_layer_padding conv1d_layer_stride_dilation conv1d_layer_bias
+# loses: conv1d_layer_padding conv1d_layer_bias
 # message: PyTorch
-# Mistake: an odd number of "same" zeros puts the extra one on the left (PyTorch-style), while
-# TensorFlow/Keras put it on the right.
+# Mistake: "same" as PyTorch-style integer padding, (k - 1) * dilation // 2 zeros on both sides,
+# which is one zero short for an even kernel (and ignores the stride rule of TensorFlow).
 import numpy as np
 
 
 def conv1d_layer(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
     x = np.asarray(x, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
-    steps = x.shape[1]
     k = kernel.shape[0]
     span = (k - 1) * dilation + 1
     if padding == "same":
-        out = -(-steps // stride)
-        total = max((out - 1) * stride + span - steps, 0)
-        right = total // 2
-        left = total - right
+        left = right = (span - 1) // 2
     elif padding == "causal":
         left, right = span - 1, 0
     else:

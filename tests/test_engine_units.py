@@ -1,0 +1,160 @@
+"""Fast unit tests of the engine's pieces: diagnostics, library bans, the data-only bridge and
+notebook preparation. No kernel is started here."""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import nbformat
+import numpy as np
+import pytest
+
+from graders.bridge import BridgeError, FunctionSpec, Returned, read_result, write_call
+from graders.checks import CheckFailure, Mistake, banned_library_use, expect_array, expect_int
+from graders.notebook import BrokenNotebook, load_submission, prepare_submission, read_layout, strip_hidden
+
+
+def ret(value, type_name="numpy.ndarray"):
+    return Returned(value, type_name, [])
+
+
+def test_expect_array_accepts_equal_within_tolerance():
+    expect_array(ret(np.array([1.0, 2.0 + 1e-9])), np.array([1.0, 2.0]), call="f()")
+
+
+def test_shape_mismatch_is_named_without_printing_expected():
+    expected = np.array([11.5, 22.25, 33.125])
+    with pytest.raises(CheckFailure) as err:
+        expect_array(ret(np.array([1.0, 2.0])), expected, call="f(x)")
+    assert "shape mismatch" in str(err.value) and "(3,)" in str(err.value)
+    assert "22.25" not in str(err.value) and "33.125" not in str(err.value)
+
+
+def test_nan_is_reported_with_its_position():
+    with pytest.raises(CheckFailure, match=r"NaN \(first at index \[1\]\)"):
+        expect_array(ret(np.array([1.0, np.nan])), np.array([1.0, 2.0]), call="f()")
+
+
+def test_first_difference_and_max_error_are_reported():
+    with pytest.raises(CheckFailure) as err:
+        expect_array(ret(np.array([1.0, 2.0, 5.0])), np.array([1.0, 2.0, 3.0]), call="f()")
+    msg = str(err.value)
+    assert "1 of 3 values differ" in msg and "index [2]" in msg and "max abs error 2" in msg
+
+
+def test_known_mistake_is_named():
+    mistakes = [Mistake("other", "unrelated hint", lambda x: x * 3),
+                Mistake("double", "you doubled it", lambda x: x * 2)]
+    x = np.array([1.0, 2.0])
+    with pytest.raises(CheckFailure, match="Likely mistake: you doubled it"):
+        expect_array(ret(x * 2), x, call="f(x)", mistakes=mistakes, args=(x,))
+
+
+def test_type_and_dtype_requirements():
+    with pytest.raises(CheckFailure, match="return a numpy ndarray"):
+        expect_array(ret([1.0], "list"), np.array([1.0]), call="f()", require_ndarray=True)
+    with pytest.raises(CheckFailure, match="dtype int64"):
+        expect_array(ret(np.array([1, 2])), np.array([1.0, 2.0]), call="f()", require_float=True)
+    with pytest.raises(CheckFailure, match="returned None"):
+        expect_array(ret(None, "NoneType"), np.array([1.0]), call="f()")
+
+
+def test_expect_int_rejects_floats_and_bools():
+    expect_int(ret(5, "int"), 5, call="n()")
+    with pytest.raises(CheckFailure, match="float"):
+        expect_int(ret(5.0, "float"), 5, call="n()")
+    with pytest.raises(CheckFailure, match="return an int"):
+        expect_int(ret(True, "bool"), 1, call="n()")
+    with pytest.raises(CheckFailure, match="expected 4, got 5"):
+        expect_int(ret(5, "int"), 4, call="n()")
+
+
+def _functions(src: str) -> dict[str, ast.FunctionDef]:
+    return {n.name: n for n in ast.parse(src).body if isinstance(n, ast.FunctionDef)}
+
+
+def test_banned_library_found_through_helpers_but_own_helpers_allowed():
+    src = ("import numpy as np\n"
+           "def helper(x, w):\n    return np.convolve(x, w)\n"
+           "def conv1d(x, w, mode='full'):\n    return helper(x, w)\n"
+           "def convolve(a, b):\n    return a\n"
+           "def correlate1d(x, w, mode='valid'):\n    return convolve(x, w)\n")
+    funcs = _functions(src)
+    assert banned_library_use(funcs, "conv1d") == ["np.convolve"]
+    assert banned_library_use(funcs, "correlate1d") == []
+    assert banned_library_use(funcs, "correlate1d", ["scipy.signal"]) == ["scipy.signal"]
+
+
+def test_bridge_round_trip_and_refusals(tmp_path):
+    call_dir = tmp_path / "c1"
+    write_call(call_dir, (np.arange(3), [1, 2], FunctionSpec("box", {"lo": 0, "hi": 1})), {"mode": "same"})
+    spec = json.loads((call_dir / "call.json").read_text())
+    assert spec["kwargs"] == {"mode": "same"} and spec["args"][2]["__callable__"] == "box"
+    np.save(call_dir / "r1.npy", np.array([1.5, 2.5]))
+    (call_dir / "result.json").write_text(json.dumps(
+        {"status": "ok", "value": {"__ndarray__": "r1.npy", "type": "numpy.ndarray"}, "library_calls": []}))
+    outcome = read_result(call_dir)
+    assert outcome.returned.value.tolist() == [1.5, 2.5]
+    # An object array needs pickle: it must be refused, never unpickled.
+    np.save(call_dir / "r2.npy", np.array([object()], dtype=object), allow_pickle=True)
+    (call_dir / "result.json").write_text(json.dumps(
+        {"status": "ok", "value": {"__ndarray__": "r2.npy"}, "library_calls": []}))
+    with pytest.raises(BridgeError):
+        read_result(call_dir)
+    (call_dir / "result.json").write_text(json.dumps(
+        {"status": "ok", "value": {"__ndarray__": "../../etc/passwd"}, "library_calls": []}))
+    with pytest.raises(BridgeError):
+        read_result(call_dir)
+
+
+def test_function_spec_is_evaluated_the_same_on_both_sides():
+    box = FunctionSpec("box", {"lo": -1.0, "hi": 1.0, "height": 2.0})
+    assert box(np.array([-2.0, 0.0, 1.0, 1.5])).tolist() == [0.0, 2.0, 2.0, 0.0]
+
+
+def test_broken_notebooks_get_readable_reasons(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text('{"cells": [')
+    with pytest.raises(BrokenNotebook, match="not valid JSON"):
+        load_submission(bad)
+    bad.write_text('{"hello": 1}')
+    with pytest.raises(BrokenNotebook, match="not a valid notebook"):
+        load_submission(bad)
+    bad.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(BrokenNotebook, match="UTF-8"):
+        load_submission(bad)
+
+
+def _cell(kind, source, **meta):
+    cell = nbformat.v4.new_code_cell(source) if kind == "code" else nbformat.v4.new_markdown_cell(source)
+    if meta:
+        cell.metadata["nbgrader"] = meta
+    return cell
+
+
+def test_prepare_restores_locked_cells_and_drops_tests():
+    source = nbformat.v4.new_notebook(cells=[
+        _cell("code", "import numpy as np", grade_id="imports", locked=True),
+        _cell("code", "def f():\n    pass", grade_id="f", solution=True),
+        _cell("code", "f()\n### BEGIN HIDDEN TESTS\n# checks: f_ok\n### END HIDDEN TESTS",
+              grade_id="test_f", grade=True, points=2, locked=True),
+    ])
+    layout = read_layout(source)
+    assert [(i.grade_id, i.points, i.checks) for i in layout.items] == [("test_f", 2.0, ("f_ok",))]
+    sub = nbformat.v4.new_notebook(cells=[
+        _cell("code", "import os; os._exit(1)", grade_id="imports", locked=True),
+        _cell("code", "def f():\n    return 1", grade_id="f", solution=True),
+        _cell("code", "def f():\n    return 2", grade_id="f", solution=True),
+    ])
+    prepared = prepare_submission(sub, layout)
+    assert [c.source for c in prepared.cells] == ["import numpy as np", "def f():\n    return 1",
+                                                  "def f():\n    return 2"]
+    notes = " ".join(prepared.notes)
+    assert "read-only cell 'imports' was edited" in notes and "appears twice" in notes
+    assert "test cell 'test_f' was deleted" in notes
+
+
+def test_strip_hidden_leaves_only_the_visible_part():
+    src = "check()\n### BEGIN HIDDEN TESTS\n# checks: secret_check\n### END HIDDEN TESTS\n"
+    assert "secret_check" not in strip_hidden(src) and strip_hidden(src).startswith("check()\n")
