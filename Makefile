@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
-ASSIGNMENTS := 02_conv1d
+# Every folder of source/ is an assignment.
+ASSIGNMENTS := $(sort $(notdir $(wildcard source/*)))
 export PYTHONPATH := $(CURDIR)
 # nbgrader runs `alembic` from PATH to create the gradebook.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)

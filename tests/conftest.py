@@ -1,8 +1,15 @@
-"""Shared fixtures: graded results are cached per session because each grading starts a kernel."""
+"""Shared fixtures and helpers for every assignment's tests.
+
+Grading starts a kernel, so graded results and reference notebooks are cached per session.
+Assignments are discovered from `source/<assignment>/<notebook>.ipynb`; an assignment's tests pass
+its own `assignment=` and `notebook=` to the helpers (02_conv1d is the default for older tests).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -15,30 +22,54 @@ from graders.settings import REPO_ROOT
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 ASSIGNMENT, NOTEBOOK = "02_conv1d", "conv1d"
+# assignment -> notebook name, for every source notebook in the course.
+NOTEBOOKS: dict[str, str] = {p.parent.name: p.stem for p in sorted(REPO_ROOT.glob("source/*/*.ipynb"))}
 
 
-def grade_nb(nb: nbformat.NotebookNode, tmp: Path, name: str = "sub") -> NotebookResult:
+def grade_nb(nb: nbformat.NotebookNode, tmp: Path, name: str = "sub", *, assignment: str = ASSIGNMENT,
+             notebook: str | None = None) -> NotebookResult:
     """Grade a notebook written to disk, as `graders check` does."""
-    folder = tmp / name / ASSIGNMENT
+    notebook = notebook or NOTEBOOKS[assignment]
+    folder = tmp / name / assignment
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{NOTEBOOK}.ipynb"
+    path = folder / f"{notebook}.ipynb"
     nbformat.write(nb, path)
-    return engine.grade(path, ASSIGNMENT, NOTEBOOK, course_root=REPO_ROOT)
+    return engine.grade(path, assignment, notebook, course_root=REPO_ROOT)
 
 
 def scores_by_check(result: NotebookResult) -> dict[str, tuple[float, float, str]]:
     return {c.check_id: (c.score, c.max_score, c.message) for i in result.items for c in i.checks}
 
 
-@pytest.fixture(scope="session")
-def reference_nb() -> nbformat.NotebookNode:
+@functools.cache
+def reference_of(assignment: str) -> nbformat.NotebookNode:
+    """The release notebook of `assignment` with every answer filled in from the source."""
     from graders.submissions import reference_submission
 
-    return reference_submission(ASSIGNMENT, NOTEBOOK)
+    return reference_submission(assignment, NOTEBOOKS[assignment])
+
+
+@functools.cache
+def release_of(assignment: str) -> nbformat.NotebookNode:
+    from graders.submissions import release_notebook
+
+    return release_notebook(assignment, NOTEBOOKS[assignment])
+
+
+def copy_course(dest: Path, names: tuple[str, ...] = ("source", "graders", "solutions", "nbgrader_config.py")) -> Path:
+    """A throw-away copy of the course root (for tests that run nbgrader or change files)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        src = REPO_ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def reference_nb() -> nbformat.NotebookNode:
+    return reference_of(ASSIGNMENT)
 
 
 @pytest.fixture(scope="session")
 def release_nb() -> nbformat.NotebookNode:
-    from graders.submissions import release_notebook
-
-    return release_notebook(ASSIGNMENT, NOTEBOOK)
+    return release_of(ASSIGNMENT)

@@ -6,18 +6,17 @@ from __future__ import annotations
 import copy
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ASSIGNMENT, NOTEBOOK
+from conftest import ASSIGNMENT, NOTEBOOK, copy_course
 from nbgrader.api import Gradebook
 
 from graders.notebook import nbgrader_meta
 from graders.sandbox import isolation_problem
-from graders.settings import REPO_ROOT, SandboxSettings, venv_python
+from graders.settings import SandboxSettings, venv_python
 from graders.submissions import reference_submission, release_notebook, with_answer, write_submission
 
 pytestmark = pytest.mark.slow
@@ -98,10 +97,8 @@ def _set_test_cells(nb, source=None, points=None):
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
-    course = tmp_path_factory.mktemp("course")
-    for name in ("source", "release", "graders", "solutions", "nbgrader_config.py"):
-        src = REPO_ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, course / name)
+    course = copy_course(tmp_path_factory.mktemp("course"),
+                         ("source", "release", "graders", "solutions", "nbgrader_config.py"))
     with (course / "nbgrader_config.py").open("a") as fh:
         fh.write("\nc.GradeWithEngine.cell_timeout = 8.0\nc.GradeWithEngine.call_timeout = 4.0\n")
     env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", PYTHONWARNINGS="ignore")

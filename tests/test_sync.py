@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import copy_course
 
 from graders import authoring
 from graders.engine import grader_dir
@@ -57,11 +58,7 @@ def _comparable(path: Path) -> list[tuple]:
 
 @pytest.mark.slow
 def test_release_equals_fresh_generate_assignment(tmp_path):
-    course = tmp_path / "course"
-    course.mkdir()
-    for name in ("source", "graders", "solutions", "nbgrader_config.py"):
-        src = REPO_ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, course / name)
+    course = copy_course(tmp_path / "course")
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     for assignment in sorted(p.name for p in (REPO_ROOT / "source").iterdir() if p.is_dir()):
         subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_assignment",
