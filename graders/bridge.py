@@ -101,6 +101,12 @@ def __convlab_call__(name, call_dir):
                 return {"json": base(v), "type": qualname(v)}
         if isinstance(v, (list, tuple)):
             return {"__seq__": [encode(x, depth + 1) for x in v[:10000]], "type": qualname(v)}
+        if isinstance(v, dict):
+            return {"__map__": {str(k)[:200]: encode(x, depth + 1) for k, x in list(v.items())[:10000]},
+                    "type": qualname(v)}
+        summary = describe_keras(v)
+        if summary is not None:
+            return {"__map__": {k: encode(x, depth + 1) for k, x in summary.items()}, "type": qualname(v)}
         try:
             arr = _np.asarray(v)
         except Exception:
@@ -111,6 +117,48 @@ def __convlab_call__(name, call_dir):
         fname = "r%d.npy" % counter[0]
         _np.save(_os.path.join(call_dir, fname), _np.array(arr), allow_pickle=False)
         return {"__ndarray__": fname, "type": qualname(v), "dtype": str(arr.dtype)}
+
+    def describe_keras(v):
+        """Keras models and histories cross as dicts of data (never as objects)."""
+        mod = type(v).__module__ or ""
+        if not (mod.startswith("keras") or mod.startswith("tensorflow") or mod.startswith("tf_keras")):
+            return None
+        if hasattr(v, "history") and hasattr(v, "params") and isinstance(v.history, dict):
+            return {"history": {str(k): [float(x) for x in h] for k, h in v.history.items()},
+                    "params": {str(k): x for k, x in (v.params or {}).items()
+                               if isinstance(x, (int, float, str, type(None)))},
+                    "epoch": [int(e) for e in getattr(v, "epoch", [])]}
+        if hasattr(v, "to_json") and hasattr(v, "count_params") and hasattr(v, "layers"):
+            layers = []
+            for layer in v.layers:
+                try:
+                    shape = [None if d is None else int(d) for d in layer.output.shape]
+                except Exception:
+                    shape = None
+                try:
+                    params = int(layer.count_params())
+                except Exception:
+                    params = None
+                cfg = layer.get_config()
+                act = cfg.get("activation")
+                layers.append({"class": type(layer).__name__, "name": layer.name, "output_shape": shape,
+                               "params": params, "activation": act if isinstance(act, str) else None})
+            try:
+                input_shape = [None if d is None else int(d) for d in v.inputs[0].shape]
+            except Exception:
+                input_shape = None
+            try:
+                total = int(v.count_params())
+            except Exception:
+                total = None
+            loss = getattr(v, "loss", None)
+            optimizer = getattr(v, "optimizer", None)
+            return {"json": v.to_json(), "layers": layers, "count_params": total, "input_shape": input_shape,
+                    "compiled": bool(getattr(v, "compiled", False)),
+                    "loss": loss if isinstance(loss, str) else (None if loss is None else type(loss).__name__),
+                    "optimizer": None if optimizer is None else type(optimizer).__name__,
+                    "name": str(v.name)}
+        return None
 
     def profile(frame, event, arg):
         if event == "call":
@@ -132,17 +180,32 @@ def __convlab_call__(name, call_dir):
     with open(_os.path.join(call_dir, "call.json")) as fh:
         spec = _json.load(fh)
     result = {}
-    fn = get_ipython().user_ns.get(name)  # noqa: F821 - defined inside IPython
+    head, *attrs = name.split(".")
+    fn = get_ipython().user_ns.get(head)  # noqa: F821 - defined inside IPython
+    try:
+        for attr in attrs:
+            fn = getattr(fn, attr) if fn is not None else None
+    except Exception:
+        fn = None
+    seconds = None
     if fn is None:
         result = {"status": "missing"}
+    elif spec.get("get"):
+        try:
+            result = {"status": "ok", "value": encode(fn)}
+        except Exception as exc:
+            result = {"status": "unsupported", "error": "%s: %s" % (type(exc).__name__, exc)}
     elif not callable(fn):
         result = {"status": "not_callable", "type": qualname(fn)}
     else:
+        import time as _time
         args = decode(spec["args"])
         kwargs = decode(spec["kwargs"])
         _sys.setprofile(profile)
         try:
+            start = _time.perf_counter()
             value = fn(*args, **kwargs)
+            seconds = _time.perf_counter() - start
         except BaseException as exc:  # the student's SystemExit and KeyboardInterrupt too
             _sys.setprofile(None)
             frames = _tb.extract_tb(exc.__traceback__)[1:]
@@ -159,6 +222,7 @@ def __convlab_call__(name, call_dir):
             except Exception as exc:
                 result = {"status": "unsupported", "error": "%s: %s" % (type(exc).__name__, exc)}
     result["library_calls"] = sorted(seen)
+    result["seconds"] = seconds
     tmp = _os.path.join(call_dir, "result.json.tmp")
     with open(tmp, "w") as fh:
         _json.dump(result, fh)
@@ -174,13 +238,17 @@ class BridgeError(RuntimeError):
 class Returned:
     """What a student function returned, as plain data.
 
-    value: an ndarray, a Python scalar/str/None, or a list of those (tuples arrive as lists).
+    value: an ndarray, a Python scalar/str/None, or a list or str-keyed dict of those (tuples
+        arrive as lists). A Keras model arrives as a dict: json (model.to_json()), layers (class,
+        name, output_shape, params, activation per layer), count_params, input_shape, compiled,
+        loss, optimizer, name. A Keras History arrives as {"history", "params", "epoch"}.
     type_name: the type the student returned, e.g. "numpy.ndarray", "list", "tensorflow...EagerTensor".
     """
 
     value: Any
     type_name: str
     library_calls: list[str]
+    seconds: float | None = None  # the call's wall time, measured in the kernel (None for `get`)
 
 
 @dataclass
@@ -192,8 +260,8 @@ class CallOutcome:
     library_calls: list[str] = field(default_factory=list)
 
 
-def write_call(call_dir: Path, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """Serialise the call's arguments into `call_dir` (created here)."""
+def write_call(call_dir: Path, args: tuple[Any, ...], kwargs: dict[str, Any], get: bool = False) -> None:
+    """Serialise the call's arguments into `call_dir` (created here). `get`: fetch, do not call."""
     call_dir.mkdir(parents=True)
     counter = [0]
 
@@ -215,7 +283,7 @@ def write_call(call_dir: Path, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
             return a
         raise TypeError(f"cannot send {type(a).__name__} to a student kernel")
 
-    spec = {"args": [enc(a) for a in args], "kwargs": {k: enc(v) for k, v in kwargs.items()}}
+    spec = {"args": [enc(a) for a in args], "kwargs": {k: enc(v) for k, v in kwargs.items()}, "get": get}
     (call_dir / "call.json").write_text(json.dumps(spec))
 
 
@@ -234,6 +302,11 @@ def _decode_value(call_dir: Path, node: Any, depth: int = 0) -> tuple[Any, str]:
         if not (value is None or isinstance(value, (bool, int, float, str))):
             raise BridgeError("malformed result")
         return value, type_name
+    if "__map__" in node:
+        items = node["__map__"]
+        if not isinstance(items, dict):
+            raise BridgeError("malformed result")
+        return {str(k): _decode_value(call_dir, x, depth + 1)[0] for k, x in items.items()}, type_name
     if "__seq__" in node:
         items = node["__seq__"]
         if not isinstance(items, list):
@@ -276,7 +349,9 @@ def read_result(call_dir: Path) -> CallOutcome:
     status = str(raw.get("status", ""))
     if status == "ok":
         value, type_name = _decode_value(call_dir, raw.get("value"))
-        return CallOutcome("ok", Returned(value, type_name, calls), library_calls=calls)
+        seconds = raw.get("seconds")
+        seconds = float(seconds) if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else None
+        return CallOutcome("ok", Returned(value, type_name, calls, seconds), library_calls=calls)
     if status in ("error", "unsupported"):
         return CallOutcome(status, error=str(raw.get("error", ""))[:400],
                            where=str(raw.get("where", ""))[:300], library_calls=calls)

@@ -25,6 +25,13 @@ from graders.student import CellRun, Student
 log = logging.getLogger(__name__)
 
 
+def _beside_notebook(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix != ".ipynb" and not p.name.startswith((".", "__pycache__")))
+
+
 def grader_dir(course_root: Path, assignment: str) -> Path:
     """Hidden graders of assignment `02_conv1d` live in `graders/a02_conv1d/`."""
     return course_root / "graders" / f"a{assignment}"
@@ -128,10 +135,12 @@ def grade(
         nb = submission
     prepared = prepare_submission(nb, layout)
     wanted = {cid for item in layout.items for cid in item.checks}
-    files = []
+    files = _beside_notebook(course_root / "release" / assignment)
     if isinstance(submission, Path):
-        files = [p for p in submission.parent.iterdir()
-                 if p.suffix != ".ipynb" and not p.name.startswith(".")]
+        # Files the course ships (data, helper modules) come from the release, never from the
+        # student's copy, so an edited helper cannot change what the grader measures.
+        shipped = {p.name for p in files}
+        files += [p for p in _beside_notebook(submission.parent) if p.name not in shipped]
     kernel = StudentKernel(settings, course_root, files=files)
     try:
         try:

@@ -111,13 +111,26 @@ class Student:
     def call(self, name: str, *args: Any, **kwargs: Any) -> Returned:
         """Call the student's function `name` in the kernel and return its result as plain data.
 
+        `name` may be dotted to call a method of a notebook variable (`"model.predict"`).
+        `Returned.seconds` is the call's wall time measured inside the kernel.
         Raises StudentError (a failed case, with a message for the student) when the function is
         missing, raises, hangs, crashes the kernel, or returns something that is not data.
         """
+        return self._roundtrip(name, args, kwargs, get=False)
+
+    def get(self, name: str) -> Returned:
+        """The value of the notebook variable `name` (dotted for an attribute), as plain data.
+
+        Keras models and histories arrive as dicts (see `Returned`). Raises StudentError when the
+        variable is missing or is not data.
+        """
+        return self._roundtrip(name, (), {}, get=True)
+
+    def _roundtrip(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], get: bool) -> Returned:
         if name in self.broken_functions:
             raise StudentError(f"`{name}` was not called again: {self.broken_functions[name]}")
         call_dir = self.kernel.calls_dir / f"c{next(self._counter):05d}"
-        write_call(call_dir, args, kwargs)
+        write_call(call_dir, args, kwargs, get=get)
         if self.kernel.isolated:
             chown_for_kernel(call_dir, self.kernel.settings.sandbox_user,
                              self.kernel.settings.sandbox_group)
@@ -139,6 +152,8 @@ class Student:
             try:
                 outcome = read_result(call_dir)
             except BridgeError as exc:
+                if get:
+                    raise StudentError(f"`{name}` is not data the grader can read ({exc})") from None
                 raise StudentError(f"`{name}` {exc}") from None
         finally:
             clear_call(call_dir)
@@ -146,6 +161,8 @@ class Student:
             raise StudentError(
                 f"`{name}` is not defined: keep its cell, run it, and check the spelling"
             )
+        if outcome.status == "unsupported" and get:
+            raise StudentError(f"`{name}` is not data the grader can read ({outcome.error})")
         if outcome.status == "not_callable":
             raise StudentError(f"`{name}` is a {outcome.error}, not a function")
         if outcome.status == "error" and outcome.error.startswith("NotImplementedError"):
