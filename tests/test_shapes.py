@@ -52,7 +52,7 @@ def test_the_shape_is_brighter_than_its_background():
 
 def test_classes_differ_in_area_for_the_same_radius():
     """Circle, square and triangle of one radius cover clearly different areas (they are distinct)."""
-    u, v = np.mgrid[-20:20:0.25, -20:20:0.25]
+    u, v = np.mgrid[-20:20:0.25, -20:20:0.25] + 0.125  # cell centres
     areas = [shapes._inside(k, u, v, 10.0).sum() * 0.0625 for k in range(3)]
     assert areas[0] == pytest.approx(np.pi * 100, rel=0.02)
     assert areas[1] == pytest.approx(16**2, rel=0.02)
