@@ -54,8 +54,16 @@ class ExecResult:
         return self.status == "ok"
 
 
+def _default_scratch() -> str:
+    # Every call to a student function creates and removes a few files: on a RAM disk that costs
+    # microseconds, on an ext4 disk mounted with `discard` several milliseconds per file.
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK | os.X_OK):
+        return "/dev/shm/convlab-scratch"
+    return "/tmp/convlab-scratch"
+
+
 def _scratch_parent() -> Path:
-    parent = Path(os.environ.get("CONVLAB_SCRATCH", "/tmp/convlab-scratch"))
+    parent = Path(os.environ.get("CONVLAB_SCRATCH") or _default_scratch())
     parent.mkdir(parents=True, exist_ok=True)
     # Traversable but not listable: a kernel cannot discover its neighbours' random folder names.
     os.chmod(parent, 0o711)

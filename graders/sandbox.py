@@ -117,6 +117,8 @@ def kernel_launch(
         f"--data={settings.memory_bytes}",
         f"--cpu={settings.kernel_cpu_seconds}",
         "--core=0",
+        # Files live on a RAM disk (see kernel._default_scratch): no file may grow past 1 GiB.
+        f"--fsize={settings.max_file_bytes}",
         "--",
     ]
     env = scrubbed_env(settings, scratch, python)

@@ -21,6 +21,7 @@ class SandboxSettings:
     """
 
     memory_bytes: int = 4 * GiB
+    max_file_bytes: int = 1 * GiB
     cell_timeout: float = 120.0
     call_timeout: float = 20.0
     # CPU seconds one item may burn; a multithreaded loop can burn CPU faster than wall time.

@@ -1,13 +1,15 @@
-"""The bridge against a real kernel: dicts, dotted methods, variables, kernel-side timing, and
-Keras models and histories crossing as data."""
+"""The bridge against a real kernel: dicts, dotted methods, variables, kernel-side timing, Keras
+models and histories crossing as data, and many calls in one request with single-call meaning."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from graders.kernel import StudentKernel
 from graders.notebook import StudentCell
-from graders.student import Student, StudentError
+from graders.settings import SandboxSettings
+from graders.student import PendingCall, Student, StudentError
 
 CELLS = '''
 import time
@@ -84,7 +86,7 @@ history = model.fit(np.zeros((8, 6, 6, 1)), np.zeros(8, int), epochs=2, verbose=
         s.run_notebook()
         model = s.get("model").value
         history = s.get("history").value
-        probs = s.call("model.predict", __import__("numpy").zeros((2, 6, 6, 1)), verbose=0).value
+        probs = s.call("model.predict", np.zeros((2, 6, 6, 1)), verbose=0).value
     assert [layer["class"] for layer in model["layers"]] == ["Conv2D", "Flatten", "Dense"]
     assert model["layers"][0]["output_shape"] == [None, 4, 4, 2]
     assert model["layers"][0]["params"] == 2 * 9 + 2 and model["layers"][0]["activation"] == "relu"
@@ -92,3 +94,77 @@ history = model.fit(np.zeros((8, 6, 6, 1)), np.zeros(8, int), epochs=2, verbose=
     assert model["input_shape"] == [None, 6, 6, 1] and '"Conv2D"' in model["json"]
     assert len(history["history"]["loss"]) == 2 and history["epoch"] == [0, 1]
     assert probs.shape == (2, 3)
+
+
+# -- many calls in one request (prefetch) keep the meaning of single calls ------------------------
+
+BATCH_CELLS = '''
+import os
+import numpy as np
+
+def double(x):
+    return np.asarray(x) * 2
+
+def loop_on_three(n):
+    while n == 3:
+        pass
+    return n
+
+def interrupts(n):
+    if n == 1:
+        raise KeyboardInterrupt("pressed by the student")
+    return n
+
+def dies(n):
+    if n == 1:
+        os._exit(3)
+    return n
+'''
+
+
+@pytest.fixture
+def batch_student():
+    with StudentKernel(SandboxSettings(call_timeout=2.0)) as kernel:
+        s = Student(kernel, [StudentCell(0, BATCH_CELLS)])
+        s.run_notebook()
+        yield s
+
+
+def test_prefetched_answers_equal_single_calls(batch_student):
+    calls = [PendingCall("double", (np.arange(n),), {}) for n in range(1, 6)]
+    assert batch_student.prefetch(calls)
+    assert all(batch_student.is_cached(c.name, c.args, c.kwargs) for c in calls)
+    batched = [batch_student.call("double", np.arange(n)) for n in range(1, 6)]
+    fresh = Student(batch_student.kernel, batch_student.cells)
+    fresh._bootstrap()
+    single = [fresh.call("double", np.arange(n)) for n in range(1, 6)]
+    for a, b in zip(batched, single, strict=True):
+        np.testing.assert_array_equal(a.value, b.value)
+        assert (a.type_name, a.library_calls) == (b.type_name, b.library_calls)
+
+
+def test_a_hanging_call_in_a_batch_is_reported_and_the_rest_kept(batch_student):
+    assert batch_student.prefetch([PendingCall("loop_on_three", (n,), {}) for n in (1, 2, 3, 4)])
+    assert batch_student.call("loop_on_three", 1).value == 1
+    with pytest.raises(StudentError, match="infinite loop"):
+        batch_student.call("loop_on_three", 3)
+    with pytest.raises(StudentError, match="not called again"):
+        batch_student.call("loop_on_three", 4)
+    assert batch_student.call("double", [1]).value.tolist() == [2]
+
+
+def test_a_students_keyboard_interrupt_is_their_error_not_a_stop(batch_student):
+    assert batch_student.prefetch([PendingCall("interrupts", (n,), {}) for n in (0, 1, 2)])
+    assert batch_student.call("interrupts", 0).value == 0
+    with pytest.raises(StudentError, match="raised KeyboardInterrupt"):
+        batch_student.call("interrupts", 1)
+    assert batch_student.call("interrupts", 2).value == 2
+
+
+def test_a_call_that_kills_the_kernel_in_a_batch(batch_student):
+    assert batch_student.prefetch([PendingCall("dies", (n,), {}) for n in (0, 1, 2)])
+    assert batch_student.call("dies", 0).value == 0
+    with pytest.raises(StudentError, match="kernel die"):
+        batch_student.call("dies", 1)
+    # The notebook was replayed in a fresh kernel: other functions still answer.
+    assert batch_student.call("double", [2]).value.tolist() == [4]
