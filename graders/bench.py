@@ -39,6 +39,8 @@ class Run:
     peak_rss: int  # bytes, summed over the kernel's python processes at the worst sample
     score: float = 0.0
     max_score: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # engine phases, see NotebookResult
+    cells: list[tuple[int, str, float]] = field(default_factory=list)  # (index, first line, seconds)
 
 
 @dataclass
@@ -116,7 +118,13 @@ def run_engine(path: Path, assignment: str, notebook: str) -> Run:
         start = time.perf_counter()
         result = engine.grade(path, assignment, notebook)
         seconds = time.perf_counter() - start
-    return Run(seconds, peak[0], result.score, result.max_score)
+    cells = [(run.cell.index, _first_line(run.cell.source), run.result.seconds) for run in result.cell_runs]
+    return Run(seconds, peak[0], result.score, result.max_score, dict(result.timings), cells)
+
+
+def _first_line(source: str) -> str:
+    lines = [line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return (lines[0] if lines else "(empty)")[:60]
 
 
 def run_nbclient(path: Path) -> Run:
@@ -158,6 +166,28 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+SLOW_CELL_SECONDS = 0.5
+
+
+def _phases(eng: Series) -> list[str]:
+    """Where an engine run spends its time: medians over the runs, and the slow notebook cells."""
+    runs = [r for r in eng.runs if r.timings]
+    if not runs:
+        return []
+    lines = ["engine phases (median s/notebook): " + ", ".join(
+        f"{phase} {statistics.median(r.timings.get(phase, 0.0) for r in runs):.2f}"
+        for phase in ("kernel start", "notebook", "checks"))]
+    # Cells line up across runs of the same notebook; report each slow one once.
+    by_cell: dict[tuple[int, str], list[float]] = {}
+    for run in runs:
+        for index, label, seconds in run.cells:
+            by_cell.setdefault((index, label), []).append(seconds)
+    for (index, label), secs in sorted(by_cell.items()):
+        if statistics.median(secs) >= SLOW_CELL_SECONDS:
+            lines.append(f"  notebook cell {index + 1:>2} `{label}`: {statistics.median(secs):.2f} s")
+    return lines
+
+
 def report(assignment: str, copies: int, notebooks: list[str], eng: Series, nbc: Series,
            scores: dict[str, list[tuple[float, float]]]) -> tuple[str, bool]:
     """The table for stdout, and whether every engine run scored full marks."""
@@ -175,6 +205,7 @@ def report(assignment: str, copies: int, notebooks: list[str], eng: Series, nbc:
     lines.append(f"ratio engine/nbclient (median): {ratio_median:.2f}  "
                  f"goal <= {RATIO_GOAL:.2f}: {verdict}")
     lines.append(f"ratio engine/nbclient (mean):   {ratio_mean:.2f}")
+    lines.extend(_phases(eng))
     all_full = True
     for notebook, pairs in scores.items():
         prefix = "scores" if len(scores) == 1 else f"scores {notebook}"

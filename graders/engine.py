@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,8 @@ class NotebookResult:
     notes: list[str] = field(default_factory=list)
     cell_runs: list[CellRun] = field(default_factory=list)
     broken: str = ""
+    # Wall seconds of each phase: "kernel start", "notebook" (all cells), "checks".
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -142,17 +145,23 @@ def grade(
         shipped = {p.name for p in files}
         files += [p for p in _beside_notebook(submission.parent) if p.name not in shipped]
     kernel = StudentKernel(settings, course_root, files=files)
+    timings: dict[str, float] = {}
     try:
         try:
+            started = time.perf_counter()
             kernel.start()
+            timings["kernel start"] = time.perf_counter() - started
             student = Student(kernel, prepared.cells)
             student.run_notebook()
+            timings["notebook"] = time.perf_counter() - started - timings["kernel start"]
         except KernelDied as exc:
             reason = f"The notebook could not be run: {exc}."
             result = zero_result(assignment, notebook, layout.items, layout.manual, reason)
             result.notes = prepared.notes
             return result
+        started = time.perf_counter()
         collected = run_checks(grader_dir(course_root, assignment), student, wanted)
+        timings["checks"] = time.perf_counter() - started
     finally:
         kernel.shutdown()
     missing = wanted - set(collected.outcomes)
@@ -165,4 +174,4 @@ def grade(
             notes.append(f"cell {run.cell.index + 1} made the kernel die; it was skipped")
         elif run.result.status == "timeout":
             notes.append(f"cell {run.cell.index + 1} {run.result.error}; it was skipped")
-    return NotebookResult(assignment, notebook, items, layout.manual, notes, student.runs)
+    return NotebookResult(assignment, notebook, items, layout.manual, notes, student.runs, timings=timings)
