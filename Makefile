@@ -37,8 +37,11 @@ test-fast: setup
 lint: setup
 	$(PY) -m ruff check .
 
+# Engine vs bare nbclient on 02_conv1d; then the phase split (kernel start, training cells, checks)
+# of the Keras notebook, whose training dominates its grading time.
 bench: setup
 	$(PY) -m graders bench 02_conv1d --copies $${N:-10}
+	@if [ -d source/05_keras_cnn ]; then $(PY) -m graders bench 05_keras_cnn --copies $${N05:-1}; fi
 
 sync: setup
 	@for a in $(ASSIGNMENTS); do $(PY) -m graders sync $$a; done
