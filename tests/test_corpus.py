@@ -20,7 +20,7 @@ from graders.submissions import corpus, with_answer
 
 # Grading a whole notebook per entry is too slow where the notebook trains models: those
 # assignments test their corpus in their own module.
-OWN_CORPUS_TEST = {"05_keras_cnn"}
+OWN_CORPUS_TEST = {"05_keras_cnn", "01_image_tasks"}
 ASSIGNMENTS = [a for a in NOTEBOOKS if (REPO_ROOT / "tests" / "corpus" / a).is_dir() and a not in OWN_CORPUS_TEST]
 WRONG = [(a, e) for a in ASSIGNMENTS for e in corpus(a)]
 CORRECT = [(a, e) for a in ASSIGNMENTS for e in corpus(a, correct=True)]

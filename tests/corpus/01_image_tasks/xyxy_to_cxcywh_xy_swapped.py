@@ -1,0 +1,8 @@
+# function: xyxy_to_cxcywh
+# loses: xyxy_to_cxcywh_values
+# message: x and y are swapped
+def xyxy_to_cxcywh(boxes, width, height):
+    boxes = np.array(boxes, dtype=float)
+    centre = (boxes[..., :2] + boxes[..., 2:]) / 2
+    size = boxes[..., 2:] - boxes[..., :2]
+    return np.concatenate([centre, size], axis=-1) / np.array([height, width, height, width])
