@@ -47,6 +47,7 @@ class CheckResult:
     passed_cases: int
     total_cases: int
     message: str
+    images: list[bytes] = field(default_factory=list)  # PNGs of the first failure that has any
 
     @property
     def passed(self) -> bool:
@@ -104,8 +105,9 @@ def _score_item(item: GradedItem, outcomes: dict[str, CheckOutcome], reason: str
             message = failures[0]
             if len(failures) > 1:
                 message += f" ({len(failures)} of {len(outcome.cases)} cases failed)"
+        images = next((c.images for c in outcome.cases if not c.passed and c.images), [])
         checks.append(CheckResult(cid, outcome.description, share * outcome.fraction,
-                                  share, passed, len(outcome.cases), message))
+                                  share, passed, len(outcome.cases), message, list(images)))
     return ItemResult(item.grade_id, item.points, checks)
 
 

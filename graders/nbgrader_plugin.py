@@ -8,6 +8,7 @@ last value, its score as a plain float, which is how nbgrader reads partial cred
 
 from __future__ import annotations
 
+import base64
 import html
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,17 @@ def _score_output(score: float) -> NotebookNode:
                                   execution_count=None)
 
 
+def _picture_outputs(item: engine.ItemResult) -> list[NotebookNode]:
+    """One image output per failed check that has a picture; nbgrader's feedback HTML shows them."""
+    return [
+        nbformat.v4.new_output("display_data", data={
+            "image/png": base64.b64encode(png).decode("ascii"),
+            "text/plain": f"<picture for {check.check_id}>",
+        })
+        for check in item.checks for png in check.images
+    ]
+
+
 def write_results(nb: NotebookNode, result: engine.NotebookResult) -> None:
     """Put the student's outputs, the feedback tables and the scores into the notebook."""
     outputs = {run.cell.index: run.result.outputs for run in result.cell_runs}
@@ -145,6 +157,7 @@ def write_results(nb: NotebookNode, result: engine.NotebookResult) -> None:
                     "text/plain": "\n".join(shown_notes + [report.item_text(item)]),
                 },
             ),
+            *_picture_outputs(item),
             _score_output(item.score),
         ]
     if notes and first:

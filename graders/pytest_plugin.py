@@ -22,10 +22,23 @@ from graders.student import PendingCall, Student, StudentError
 log = logging.getLogger(__name__)
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_PICTURE_BYTES = 512 * 1024
+
+
 @dataclass
 class CaseResult:
     passed: bool
     message: str = ""
+    # PNG pictures a failure carries for the feedback (e.g. expected | got | |difference|).
+    images: list[bytes] = field(default_factory=list)
+
+
+def pictures_of(exc: BaseException) -> list[bytes]:
+    """The PNG pictures a grader attached to a failure as `exc.images` (at most two, each small)."""
+    images = getattr(exc, "images", None) or []
+    return [b for b in images if isinstance(b, bytes) and b.startswith(PNG_SIGNATURE)
+            and len(b) <= MAX_PICTURE_BYTES][:2]
 
 
 @dataclass
@@ -188,7 +201,7 @@ class CollectResults:
             else:
                 pyfuncitem.obj(**args)
         except (CheckFailure, StudentError) as exc:
-            check.cases.append(CaseResult(False, str(exc)))
+            check.cases.append(CaseResult(False, str(exc), pictures_of(exc)))
         except AssertionError as exc:
             if not str(exc):
                 raise

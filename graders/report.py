@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 from typing import Any
 
@@ -25,6 +26,10 @@ def item_text(item: ItemResult) -> str:
     return "\n".join(lines)
 
 
+def _img(png: bytes) -> str:
+    return f"<br><img alt='expected, yours, difference' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
+
+
 def item_html(item: ItemResult, notes: list[str] | None = None) -> str:
     rows = []
     for c in item.checks:
@@ -36,7 +41,7 @@ def item_html(item: ItemResult, notes: list[str] | None = None) -> str:
             f"<td style='color:{colour};font-weight:bold'>{mark}</td>"
             f"<td><code>{html.escape(c.check_id)}</code><br><small>{html.escape(c.description)}</small></td>"
             f"<td>{cases}</td><td>{_pts(c.score)} / {_pts(c.max_score)}</td>"
-            f"<td>{html.escape(c.message)}</td></tr>"
+            f"<td>{html.escape(c.message)}{''.join(_img(png) for png in c.images)}</td></tr>"
         )
     note_html = "".join(f"<p><em>{html.escape(n)}</em></p>" for n in notes or [])
     return (
@@ -70,6 +75,7 @@ def notebook_json(result: NotebookResult) -> dict[str, Any]:
                 "max_score": round(c.max_score, 4),
                 "passed": c.passed,
                 "message": c.message,
+                "pictures": len(c.images),
             })
     return {
         "assignment": result.assignment,

@@ -38,6 +38,10 @@ class SandboxSettings:
         default_factory=lambda: {
             # TensorFlow's C++ logging goes to stderr; quieter output is easier for students to read.
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            # TensorFlow 2.21's oneDNN kernels give wrong values for some strided convolutions on
+            # batches of more than one image (errors of order 1, up to 1e36 through Keras); off,
+            # results are right and training is repeatable, at some cost in speed.
+            "TF_ENABLE_ONEDNN_OPTS": "0",
             "MPLBACKEND": "Agg",
             "PYTHONHASHSEED": "0",
         }

@@ -20,6 +20,8 @@ from graders.engine import NotebookResult
 from graders.settings import REPO_ROOT
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Before any test imports TensorFlow: see SandboxSettings.extra_env for the oneDNN bug.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 ASSIGNMENT, NOTEBOOK = "02_conv1d", "conv1d"
 # assignment -> notebook name, for every source notebook in the course.

@@ -158,3 +158,27 @@ def test_prepare_restores_locked_cells_and_drops_tests():
 def test_strip_hidden_leaves_only_the_visible_part():
     src = "check()\n### BEGIN HIDDEN TESTS\n# checks: secret_check\n### END HIDDEN TESTS\n"
     assert "secret_check" not in strip_hidden(src) and strip_hidden(src).startswith("check()\n")
+
+
+def test_failure_pictures_reach_the_feedback_as_image_outputs():
+    from graders.engine import CheckResult, ItemResult, NotebookResult
+    from graders.nbgrader_plugin import write_results
+    from graders.pytest_plugin import pictures_of
+    from graders.report import item_html
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+    failure = CheckFailure("3 of 9 values differ")
+    failure.images = [png, b"not a png", png, png]
+    assert pictures_of(failure) == [png, png], "only PNGs, at most two"
+    assert pictures_of(CheckFailure("plain")) == []
+
+    check = CheckResult("conv2d_modes", "", 0.5, 1.0, 1, 2, "3 of 9 values differ", [png])
+    item = ItemResult("test_conv2d", 1.0, [check])
+    cell = nbformat.v4.new_code_cell("visible()\n### BEGIN HIDDEN TESTS\n# checks: conv2d_modes\n### END HIDDEN TESTS\n")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "test_conv2d", "points": 1}
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    write_results(nb, NotebookResult("03_conv2d", "conv2d", [item]))
+    kinds = [(o.output_type, sorted(o.get("data", {}))) for o in nb.cells[0].outputs]
+    assert ("display_data", ["image/png", "text/plain"]) in kinds
+    assert nb.cells[0].outputs[-1].output_type == "execute_result", "the score stays the last value"
+    assert "data:image/png;base64," in item_html(item)
