@@ -1,0 +1,37 @@
+# function: conv2d_layer
+# loses: conv2d_layer_bias_activation
+# message: bias added once per product
+# Mistake: the bias sits inside the innermost loop, so it is added kh * kw * C_in times.
+import numpy as np
+
+
+def conv2d_layer(images, kernel, bias=None, strides=1, padding="valid", activation=None):
+    images = np.asarray(images, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    sh, sw = (strides, strides) if np.ndim(strides) == 0 else strides
+    n, h, w, c_in = images.shape
+    kh, kw, _, c_out = kernel.shape
+    if padding == "same":
+        out_h, out_w = -(-h // sh), -(-w // sw)
+        ph = max((out_h - 1) * sh + kh - h, 0)
+        pw = max((out_w - 1) * sw + kw - w, 0)
+        images = np.pad(images, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2), (0, 0)))
+    else:
+        out_h, out_w = (h - kh) // sh + 1, (w - kw) // sw + 1
+    y = np.zeros((n, out_h, out_w, c_out))
+    for a in range(kh):
+        for b in range(kw):
+            for c in range(c_in):
+                window = images[:, a:a + (out_h - 1) * sh + 1:sh, b:b + (out_w - 1) * sw + 1:sw, c]
+                y += window[..., None] * kernel[a, b, c]
+                if bias is not None:
+                    y += bias
+    if activation == "relu":
+        return np.maximum(y, 0)
+    if activation == "sigmoid":
+        return 1 / (1 + np.exp(-y))
+    if activation == "tanh":
+        return np.tanh(y)
+    if callable(activation):
+        return activation(y)
+    return y

@@ -1,0 +1,10 @@
+# function: conv2d
+# loses: conv2d_no_library
+# message: uses scipy.signal
+# Mistake: the library does the work; the task asks for explicit loops.
+import numpy as np
+from scipy import signal
+
+
+def conv2d(image, kernel, mode="full"):
+    return signal.convolve2d(np.asarray(image, dtype=float), np.asarray(kernel, dtype=float), mode)

@@ -1,0 +1,37 @@
+# function: conv2d_layer
+# loses: conv2d_layer_valid conv2d_layer_padding conv2d_layer_strides conv2d_layer_bias_activation
+# message: kernel flipped: Conv2D computes a cross-correlation
+# Mistake: a true convolution (kernel rotated by 180 degrees), not what Keras computes.
+import numpy as np
+
+
+def conv2d_layer(images, kernel, bias=None, strides=1, padding="valid", activation=None):
+    images = np.asarray(images, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    sh, sw = (strides, strides) if np.ndim(strides) == 0 else strides
+    n, h, w, c_in = images.shape
+    kh, kw, _, c_out = kernel.shape
+    kernel = kernel[::-1, ::-1]
+    if padding == "same":
+        out_h, out_w = -(-h // sh), -(-w // sw)
+        ph = max((out_h - 1) * sh + kh - h, 0)
+        pw = max((out_w - 1) * sw + kw - w, 0)
+        images = np.pad(images, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2), (0, 0)))
+    else:
+        out_h, out_w = (h - kh) // sh + 1, (w - kw) // sw + 1
+    y = np.zeros((n, out_h, out_w, c_out))
+    for i in range(out_h):
+        for j in range(out_w):
+            window = images[:, i * sh:i * sh + kh, j * sw:j * sw + kw, :]
+            y[:, i, j, :] = np.tensordot(window, kernel, axes=([1, 2, 3], [0, 1, 2]))
+    if bias is not None:
+        y = y + bias
+    if activation == "relu":
+        return np.maximum(y, 0)
+    if activation == "sigmoid":
+        return 1 / (1 + np.exp(-y))
+    if activation == "tanh":
+        return np.tanh(y)
+    if callable(activation):
+        return activation(y)
+    return y

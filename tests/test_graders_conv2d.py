@@ -1,0 +1,137 @@
+"""Unit tests of the 03_conv2d graders' own logic: the vectorisation check and the mistake table.
+
+They run in the grading process only (no kernel), so they are fast.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import numpy as np
+import pytest
+
+from graders.a03_conv2d import test_conv2d as graders
+from graders.a03_conv2d.mistakes import MISTAKES, SOBEL_KERNELS
+from graders.a03_conv2d.vectorised import loops_reached, per_pixel_seconds
+from solutions import conv2d as ref
+
+
+def _functions(source: str) -> dict[str, ast.FunctionDef]:
+    tree = ast.parse(textwrap.dedent(source))
+    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def test_loop_free_code_has_no_loops():
+    fns = _functions("""
+        def im2col(x, kh, kw, strides=1):
+            return np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(1, 2))
+        def conv2d_im2col(images, kernel, bias=None, strides=1):
+            return im2col(images, 2, 2) @ kernel.reshape(-1, 3)
+    """)
+    assert loops_reached(fns, "conv2d_im2col") == []
+
+
+def test_loops_are_found_in_called_helpers_and_hidden_loops():
+    fns = _functions("""
+        def patch(x, i, j):
+            return x[i:i + 2, j:j + 2]
+        def im2col(x, kh, kw, strides=1):
+            return np.array([[patch(x, i, j) for j in range(3)] for i in range(3)])
+        def conv2d_im2col(images, kernel, bias=None, strides=1):
+            return im2col(images, 2, 2) @ kernel
+        def other(x):
+            return np.vectorize(float)(x)
+    """)
+    found = loops_reached(fns, "conv2d_im2col")
+    assert found and all("im2col" in f for f in found)
+    assert loops_reached(fns, "other") == ["vectorize() in other, line 9"]
+
+
+def test_per_pixel_seconds_subtracts_the_fixed_cost_and_keeps_the_best():
+    big, small = np.zeros((1, 101, 101, 1)), np.zeros((1, 11, 11, 1))
+    times = iter([0.5, 0.1, 0.011, 0.001, 0.2, 0.05])  # big, small, big, small, ...
+
+    def seconds_of(images: np.ndarray) -> float:
+        return next(times)
+
+    # Best big 0.011, best small 0.001: 0.01 s over 100*100 - 10*10 pixels.
+    got = per_pixel_seconds(seconds_of, big, small, (2, 2), 3)
+    assert got == pytest.approx(0.01 / (100 * 100 - 10 * 10))
+
+
+def _hidden_cases() -> dict[str, list[tuple[tuple, dict]]]:
+    """(args, kwargs) of the graders' hidden calls, per student function."""
+    # The impossible 'valid' case tests that a ValueError is raised; it has no reference output.
+    pair = [((x, k, m), {}) for x, k, m in graders.CONV_CASES + graders.CONV_TYPED + graders.CONV_ANALYTIC
+            if (x, k, m) is not graders.MIXED_VALID]
+    corr = [((x, k, m), {}) for x, k, m in graders.CORR_CASES + graders.CORR_ANALYTIC
+            if (x, k, m) is not graders.MIXED_VALID]
+    layer = [((), c) for c in graders.LAYER_VALID + graders.LAYER_PADDING + graders.LAYER_STRIDES
+             + graders.LAYER_BIAS_ACT]
+    return {
+        "conv2d": pair,
+        "correlate2d": corr,
+        "conv2d_layer": layer,
+        "im2col": [((c["images"], c["kh"], c["kw"]), {"strides": c["strides"]}) for c in graders.IM2COL_CASES],
+        "conv2d_im2col": [((), c) for c in graders.IM2COL_LAYER_CASES],
+        "box_kernel": [((k,), {}) for k in graders.BOX_SIZES],
+        "gaussian_kernel": [(c, {}) for c in graders.GAUSS_CASES],
+        "laplacian_kernel": [((), {})],
+        "sharpen_kernel": [((), kw) for kw in graders.SHARPEN_CASES],
+        "gradient_magnitude": [((x,), {}) for x in graders.MAGNITUDE_CASES],
+        "edge_map": [(c, {}) for c in graders.EDGE_CASES],
+        "filter_bank_tf": [(c, {}) for c in graders.BANK_CASES],
+    }
+
+
+def _reference(name: str, args: tuple, kwargs: dict) -> np.ndarray:
+    if name == "filter_bank_tf":  # the graders' own expectation, without TensorFlow
+        image, kernels = args
+        return np.stack([ref.correlate2d(image, k, "same") for k in kernels], axis=-1)
+    return np.asarray(getattr(ref, name)(*args, **kwargs), dtype=float)
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_every_mistake_is_wrong_on_some_hidden_case(name):
+    """A hint that can never match is dead code; one that matches the truth would accuse right answers."""
+    cases = _hidden_cases()[name]
+    for mistake_id, _, fn in MISTAKES[name]:
+        differs = False
+        for args, kwargs in cases:
+            try:
+                wrong = np.asarray(fn(*args, **kwargs), dtype=float)
+            except Exception:  # noqa: BLE001 - a variant only defined on some inputs
+                continue
+            right = _reference(name, args, kwargs)
+            if wrong.shape != right.shape or not np.allclose(wrong, right, rtol=1e-6, atol=1e-9):
+                differs = True
+                break
+        assert differs, f"{name}/{mistake_id} never differs from the reference on the hidden cases"
+
+
+def test_sobel_mistakes_differ():
+    right = np.stack(ref.sobel_kernels())
+    for mistake_id, _, fn in SOBEL_KERNELS:
+        assert not np.allclose(np.asarray(fn(), dtype=float), right), mistake_id
+
+
+def test_feedback_picture_is_a_valid_png():
+    import io
+
+    from PIL import Image
+
+    from graders.a03_conv2d.pictures import ImageMismatch, side_by_side, with_picture
+    from graders.checks import CheckFailure
+
+    expected = np.add.outer(np.arange(20.0), np.arange(30.0))
+    got = expected.copy()
+    got[5:8, 10:12] += 7
+    picture = Image.open(io.BytesIO(side_by_side(expected, got)))
+    scale = -(-96 // 20)
+    assert picture.mode == "L" and picture.size == (3 * 30 * scale + 8, 20 * scale)
+    failure = with_picture(CheckFailure("3 of 600 values differ"), expected, got)
+    assert isinstance(failure, ImageMismatch) and str(failure) == "3 of 600 values differ"
+    # No picture for results of another shape: the plain failure comes back.
+    plain = CheckFailure("shape mismatch")
+    assert with_picture(plain, expected, got[:3]) is plain
