@@ -1,0 +1,1 @@
+"""Hidden graders of assignment 04_stacked_convs."""
