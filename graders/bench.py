@@ -237,6 +237,11 @@ def main(assignment: str, copies: int) -> int:
             for student in ["warmup", *(f"copy{i:03d}" for i in range(1, copies + 1))]
             for nb in notebooks
         }
+        # What ships beside the notebook (data, helper modules), as a student's folder has it.
+        shipped = [p for p in (REPO_ROOT / "release" / assignment).iterdir() if p.suffix != ".ipynb"]
+        for folder in {path.parent for path in paths.values()}:
+            for extra in shipped:
+                (shutil.copytree if extra.is_dir() else shutil.copy2)(extra, folder / extra.name)
         eng, nbc = Series("engine (s/notebook)"), Series("nbclient (s/notebook)")
         scores: dict[str, list[tuple[float, float]]] = {nb: [] for nb in notebooks}
         with _env("TF_CPP_MIN_LOG_LEVEL", "2"):
