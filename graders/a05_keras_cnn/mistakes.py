@@ -1,0 +1,102 @@
+"""Typical wrong variants of the 05_keras_cnn functions, so the graders can name a student's mistake.
+
+`MISTAKES` maps a student function name to rows `(mistake_id, hint, fn)`; `fn` takes the arguments
+the grader replays (listed per function below) and returns what a student who made that mistake
+returns. The first row whose output equals the student's wins. Hints never contain expected values.
+
+- predict_classes: `fn(probabilities)`, the model's own output for the same images.
+- confusion_matrix, prepare_digits, split_holdout: the student function's own arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from solutions import keras_cnn as ref
+
+Row = tuple[str, str, Callable[..., Any]]
+
+
+def _hist2d(y_true: Any, y_pred: Any, n_classes: int) -> np.ndarray:
+    return ref.confusion_matrix(y_true, y_pred, n_classes)
+
+
+PREDICT: list[Row] = [
+    ("probabilities", "predict_classes returned the class probabilities; return the index of the largest "
+     "probability of each row (np.argmax(..., axis=1)).", lambda p: p),
+    ("argmax_axis0", "the argmax was taken over axis 0 (the images) instead of axis 1 (the classes).",
+     lambda p: np.argmax(p, axis=0)),
+    ("keepdims", "the labels have an extra axis: return shape (N,), not (N, 1).",
+     lambda p: np.argmax(p, axis=1)[:, None]),
+    ("max_probability", "this is the largest probability of each image, not its class: use argmax, not max.",
+     lambda p: np.max(p, axis=1)),
+]
+
+CONFUSION: list[Row] = [
+    ("transposed", "the matrix is transposed: rows must be the true classes and columns the predictions "
+     "(cm[true, predicted]).", lambda t, p, n: _hist2d(t, p, n).T),
+    ("size_from_labels", "the size comes from the labels seen (max + 1), not from n_classes: classes that "
+     "never occur still need their row and column.",
+     lambda t, p, n: _hist2d(t, p, int(max(np.max(t, initial=-1), np.max(p, initial=-1)) + 1))),
+    ("normalised", "the rows are normalised to proportions; return the raw counts.",
+     lambda t, p, n: _hist2d(t, p, n) / np.maximum(_hist2d(t, p, n).sum(1, keepdims=True), 1)),
+]
+
+
+def _digits_variant(scale: float, up: str, channel: bool) -> Callable[[Any], np.ndarray]:
+    def fn(images: Any) -> np.ndarray:
+        x = np.asarray(images, dtype=np.float64) / scale
+        if up == "repeat":
+            x = x.repeat(2, axis=1).repeat(2, axis=2)
+        elif up == "tile":
+            x = np.tile(x, (1, 2, 2))
+        return x[..., None] if channel else x
+    return fn
+
+
+DIGITS: list[Row] = [
+    ("not_scaled", "the pixel values are not scaled to [0, 1]: the digits go from 0 to 16, so divide by 16.",
+     _digits_variant(1, "repeat", True)),
+    ("scaled_255", "the values were divided by 255, but these digits go from 0 to 16: divide by 16.",
+     _digits_variant(255, "repeat", True)),
+    ("no_channel", "the channels axis is missing: Keras wants (N, 16, 16, 1); add it with x[..., np.newaxis].",
+     _digits_variant(16, "repeat", False)),
+    ("no_channel_not_scaled", "the channels axis is missing (Keras wants (N, 16, 16, 1)) and the values are "
+     "not scaled to [0, 1] (divide by 16).", _digits_variant(1, "repeat", False)),
+    ("not_upsampled", "the images were not upsampled to 16x16: repeat each pixel into a 2x2 block.",
+     _digits_variant(16, "none", True)),
+    ("tiled", "np.tile repeats the whole image side by side; repeat each pixel instead (np.repeat on axes 1 "
+     "and 2).", _digits_variant(16, "tile", True)),
+]
+
+
+def _perm(n: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).permutation(n)
+
+
+def _n_test(n: int, fraction: float) -> int:
+    return int(round(fraction * n))
+
+
+SPLIT: list[Row] = [
+    ("leaky", "the training indices include the test indices: the model would be tested on images it "
+     "trained on; train on the rest of the permutation only.",
+     lambda n, f=0.25, s=0: (_perm(n, s), _perm(n, s)[:_n_test(n, f)])),
+    ("swapped", "train and test are swapped: the test set is the first round(test_fraction * n) indices.",
+     lambda n, f=0.25, s=0: (_perm(n, s)[:_n_test(n, f)], _perm(n, s)[_n_test(n, f):])),
+    ("test_at_end", "the test set must be the first round(test_fraction * n) indices of the permutation, "
+     "not the last ones.",
+     lambda n, f=0.25, s=0: (_perm(n, s)[:n - _n_test(n, f)], _perm(n, s)[n - _n_test(n, f):])),
+    ("not_shuffled", "the indices were not shuffled: use np.random.default_rng(seed).permutation(n).",
+     lambda n, f=0.25, s=0: (np.arange(_n_test(n, f), n), np.arange(_n_test(n, f)))),
+]
+
+MISTAKES: dict[str, list[Row]] = {
+    "predict_classes": PREDICT,
+    "confusion_matrix": CONFUSION,
+    "prepare_digits": DIGITS,
+    "split_holdout": SPLIT,
+}

@@ -1,0 +1,69 @@
+"""What the 05_keras_cnn notebook does with its data, and what the graders measure it on.
+
+The notebook's read-only cells use the same numbers (training set, epochs, split); the graders
+rebuild the held-out data here, in the grading process, so nothing the kernel says about its test
+data is trusted. `measure_thresholds` trains the reference with these settings to set THRESHOLDS.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from types import ModuleType
+
+import numpy as np
+
+from graders.settings import REPO_ROOT
+
+# The notebook's pipeline (its read-only cells say the same).
+SHAPES_TRAIN_SIZE, SHAPES_TRAIN_SEED, SHAPES_EPOCHS = 3000, 1, 10
+DIGITS_TEST_FRACTION, DIGITS_SPLIT_SEED, DIGITS_EPOCHS = 0.25, 0, 10
+TRAINING_SEED = 5  # keras.utils.set_random_seed before each training in the notebook
+THREADS = (2, 1)  # TensorFlow intra-op and inter-op threads, fixed in the setup cell
+
+# Only the graders know this seed: the shapes model is scored on images nobody trained on.
+SHAPES_GRADER_SEED, SHAPES_GRADER_SIZE = 70_512_026, 900
+
+# mean - 3 sd of the reference's accuracy over training seeds, rounded down to 0.01
+# (python -m graders.a05_keras_cnn.measure_thresholds; the numbers are in the notebook too).
+# Measured (5 seeds, oneDNN off): shapes 0.9918 ± 0.0026 -> 0.9841; digits 0.9702 ± 0.0114 -> 0.9359.
+THRESHOLDS = {"shapes": 0.98, "digits": 0.93}
+# Partial credit: each band below the threshold that the accuracy reaches is worth a share.
+BAND_WIDTH = 0.05
+BANDS = 4
+
+
+@cache
+def shapes_module() -> ModuleType:
+    """The shapes generator shipped with the release (imported from the source folder)."""
+    spec = importlib.util.spec_from_file_location("convlab_shapes", REPO_ROOT / "source" / "05_keras_cnn" / "shapes.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@cache
+def shapes_grader_set() -> tuple[np.ndarray, np.ndarray]:
+    """(images (N, 32, 32, 1) float32, labels (N,)) that the student's notebook never saw."""
+    data = shapes_module().make_shapes(SHAPES_GRADER_SIZE, seed=SHAPES_GRADER_SEED)
+    return data.images, data.labels
+
+
+@cache
+def digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x_train, y_train, x_test, y_test) of the digits, prepared and split as the notebook does."""
+    from sklearn.datasets import load_digits
+
+    from solutions.keras_cnn import prepare_digits, split_holdout
+
+    digits = load_digits()
+    x = prepare_digits(digits.images)
+    train_idx, test_idx = split_holdout(len(x), DIGITS_TEST_FRACTION, DIGITS_SPLIT_SEED)
+    return x[train_idx], digits.target[train_idx], x[test_idx], digits.target[test_idx]
+
+
+def band_levels(task: str) -> list[float]:
+    """Accuracy levels of the partial-credit bands, lowest first; the last one is the threshold."""
+    top = THRESHOLDS[task]
+    return [round(top - BAND_WIDTH * k, 4) for k in range(BANDS - 1, -1, -1)]

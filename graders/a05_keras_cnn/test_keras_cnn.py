@@ -1,0 +1,570 @@
+"""Hidden graders of assignment 05_keras_cnn. One test function per check; cases are parametrized.
+
+Models never leave the student's kernel as objects: architectures are read from the model
+description the bridge returns (layer classes, shapes, parameter counts, `to_json()`), and trained
+models are scored by sending images in and reading probabilities or labels back. Accuracies,
+expected feature maps (recomputed in numpy from the model's weights) and every other expected value
+are computed here, in the grading process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from graders.a05_keras_cnn import protocol as P
+from graders.a05_keras_cnn.layers import conv2d, layer_configs, pool2d
+from graders.a05_keras_cnn.mistakes import MISTAKES
+from graders.bridge import Returned
+from graders.checks import CheckFailure, banned_library_use, expect_array, mistakes_from
+from graders.student import StudentError
+from solutions import keras_cnn as ref
+
+SEED = 20260505
+M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
+MAX_PARAMS = 150_000
+POOLING = {"MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D"}
+SPARSE_LOSSES = {"sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"}
+EXPECTED_STEPS = -(-int(P.SHAPES_TRAIN_SIZE * 0.8) // 32)  # batches per epoch with validation_split=0.2
+
+
+def _rng(name: str) -> np.random.Generator:
+    return np.random.default_rng([SEED, sum(map(ord, name))])
+
+
+def _ids(cases: list) -> list[str]:
+    return [f"case{i:02d}" for i in range(len(cases))]
+
+
+def _cache(student) -> dict:
+    """Per-submission memo: one build, prediction or weight download serves every check that needs it."""
+    return student.__dict__.setdefault("_a05_cache", {})
+
+
+def _memo(student, key: tuple, compute) -> Any:
+    cache = _cache(student)
+    if key not in cache:
+        try:
+            cache[key] = compute()
+        except (StudentError, CheckFailure) as exc:
+            cache[key] = exc
+    value = cache[key]
+    if isinstance(value, Exception):
+        raise type(value)(str(value))
+    return value
+
+
+def _cell_failure(student, grade_id: str) -> str:
+    """Why a read-only cell of the notebook failed, if it did, as a phrase for the student."""
+    for run in getattr(student, "runs", []):
+        if run.cell.grade_id == grade_id and not run.result.ok:
+            if run.result.status == "timeout":
+                return (f"was stopped ({run.result.error}): make the training cheaper (fewer filters at full "
+                        "resolution, pooling earlier)")
+            if run.result.status == "died":
+                return "made the kernel die (out of memory?)"
+            if run.result.error.startswith("NotImplementedError"):
+                return "calls a function that is not implemented yet"
+            return f"failed with {run.result.error}.{_training_hint(run.result.error)}"
+    return ""
+
+
+def _training_hint(error: str) -> str:
+    text = error.lower()
+    if "shape" in text and ("target" in text or "label" in text or "logits" in text or "incompatible" in text):
+        return (" Likely mistake: labels and loss disagree: one-hot labels need categorical_crossentropy, "
+                "integer labels (as here) need sparse_categorical_crossentropy, and one-hot labels with a "
+                "sparse loss (or the reverse) fail like this.")
+    if "expected" in text and ("ndim" in text or "min_ndim" in text or "rank" in text):
+        return " Likely mistake: the images have no channels axis; Keras wants (N, H, W, C)."
+    return ""
+
+
+def _notebook_variable(student, name: str, cell: str) -> Returned:
+    try:
+        return student.get(name)
+    except StudentError:
+        failure = _cell_failure(student, cell)
+        if failure:
+            raise StudentError(f"`{name}` is missing because the read-only cell `{cell}` {failure}") from None
+        raise
+
+
+# -- build_cnn -------------------------------------------------------------------------------------
+
+
+def _build_cases(name: str, count: int) -> list[tuple[tuple[int, int, int], int]]:
+    """Input shapes 16..40 pixels (not always square), 1 or 3 channels, 2..12 classes."""
+    rng = _rng(name)
+    cases = []
+    for i in range(count):
+        h, w = int(rng.integers(4, 11)) * 4, int(rng.integers(4, 11)) * 4
+        channels = 3 if i % 2 else 1
+        cases.append(((h, w, channels), int(rng.integers(2, 13))))
+    return cases
+
+
+BUILD_CASES = _build_cases("build_cnn", 4)
+FUNCTIONAL_CASES = BUILD_CASES[:3]
+
+
+def _build(student, fn: str, input_shape: tuple[int, int, int], n_classes: int) -> Returned:
+    def compute() -> Returned:
+        got = student.call(fn, input_shape, n_classes)
+        if not isinstance(got.value, dict) or "layers" not in got.value:
+            raise CheckFailure(f"{fn}{(input_shape, n_classes)} returned a {got.type_name}, not a Keras model")
+        return got
+    return _memo(student, ("build", fn, input_shape, n_classes), compute)
+
+
+def _loss_kind(loss: object) -> object:
+    """The loss as a string, or its class name as a snake_case string (the bridge gives either)."""
+    if isinstance(loss, str) and loss[:1].isupper():
+        return "".join("_" + c.lower() if c.isupper() else c for c in loss).lstrip("_")
+    return loss
+
+
+def _classes(model: dict) -> list[str]:
+    return [layer["class"] for layer in model["layers"] if layer["class"] != "InputLayer"]
+
+
+def _call(fn: str, input_shape: tuple, n_classes: int) -> str:
+    return f"{fn}({input_shape}, {n_classes})"
+
+
+@pytest.mark.parametrize("case", BUILD_CASES, ids=_ids(BUILD_CASES))
+def test_build_cnn_layers(student, case):
+    """build_cnn returns a keras.Sequential with at least two Conv2D layers and at least one pooling layer."""
+    got = _build(student, "build_cnn", *case)
+    call = _call("build_cnn", *case)
+    if not got.type_name.endswith("Sequential"):
+        raise CheckFailure(f"{call} returned a {got.type_name.rsplit('.', 1)[-1]}; build it with keras.Sequential")
+    classes = _classes(got.value)
+    if classes.count("Conv2D") < 2:
+        raise CheckFailure(f"{call} has {classes.count('Conv2D')} Conv2D layer(s) ({', '.join(classes)}); use at least two")
+    if not POOLING & set(classes):
+        raise CheckFailure(f"{call} has no pooling layer ({', '.join(classes)}): add MaxPooling2D after a "
+                           "convolution block")
+
+
+@pytest.mark.parametrize("case", BUILD_CASES, ids=_ids(BUILD_CASES))
+def test_build_cnn_output(student, case):
+    """build_cnn ends with n_classes units and a softmax, so it outputs one probability per class."""
+    got = _build(student, "build_cnn", *case)
+    call = _call("build_cnn", *case)
+    input_shape, n_classes = case
+    last = got.value["layers"][-1]
+    shape = last.get("output_shape")
+    if shape is not None and list(shape) != [None, n_classes]:
+        raise CheckFailure(f"{call}: the output shape is {tuple(shape)}, expected (None, {n_classes}): the last "
+                           "Dense layer needs n_classes units")
+    if last["activation"] != "softmax" and last["class"] != "Softmax":
+        act = last["activation"] or "none"
+        why = ("gives each class an independent 0..1 score that does not sum to 1" if act == "sigmoid"
+               else "outputs unnormalised scores (logits)")
+        raise CheckFailure(f"{call}: the last layer's activation is {act!r}, which {why}; use "
+                           "activation='softmax' so the outputs are class probabilities")
+
+
+@pytest.mark.parametrize("case", BUILD_CASES, ids=_ids(BUILD_CASES))
+def test_build_cnn_size(student, case):
+    """build_cnn takes images of input_shape and has at most 150,000 parameters."""
+    got = _build(student, "build_cnn", *case)
+    call = _call("build_cnn", *case)
+    input_shape, _ = case
+    if got.value.get("input_shape") != [None, *input_shape]:
+        raise CheckFailure(f"{call}: the model's input shape is {got.value.get('input_shape')}, expected "
+                           f"{[None, *input_shape]}: start with keras.Input(shape=input_shape)")
+    params = got.value.get("count_params") or 0
+    if params > MAX_PARAMS:
+        raise CheckFailure(f"{call} has {params:,} parameters, more than {MAX_PARAMS:,}: add pooling before "
+                           "Flatten or use fewer filters or Dense units")
+
+
+@pytest.mark.parametrize("case", BUILD_CASES[:2], ids=_ids(BUILD_CASES[:2]))
+def test_build_cnn_compiled(student, case):
+    """build_cnn returns a compiled model whose loss fits integer labels (sparse_categorical_crossentropy)."""
+    got = _build(student, "build_cnn", *case)
+    call = _call("build_cnn", *case)
+    if not got.value.get("compiled"):
+        raise CheckFailure(f"{call} returned a model that is not compiled: call model.compile(...)")
+    loss = got.value.get("loss")
+    if loss not in SPARSE_LOSSES:
+        hint = ""
+        if loss in ("categorical_crossentropy", "CategoricalCrossentropy"):
+            hint = (" categorical_crossentropy expects one-hot labels, but the labels here are integers "
+                    "0..n-1;")
+        raise CheckFailure(f"{call} is compiled with the loss {loss!r}.{hint} use "
+                           "loss='sparse_categorical_crossentropy'")
+
+
+# -- build_cnn_functional --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", FUNCTIONAL_CASES, ids=_ids(FUNCTIONAL_CASES))
+def test_build_cnn_functional_api(student, case):
+    """build_cnn_functional returns a compiled keras.Model built with the Functional API (not a Sequential)."""
+    got = _build(student, "build_cnn_functional", *case)
+    call = _call("build_cnn_functional", *case)
+    kind = got.type_name.rsplit(".", 1)[-1]
+    if kind != "Functional":
+        raise CheckFailure(f"{call} returned a {kind}; connect the layers with the Functional API and return "
+                           "keras.Model(inputs=..., outputs=...)")
+    if not got.value.get("compiled"):
+        raise CheckFailure(f"{call} returned a model that is not compiled: call model.compile(...)")
+
+
+@pytest.mark.parametrize("case", FUNCTIONAL_CASES, ids=_ids(FUNCTIONAL_CASES))
+def test_build_cnn_functional_same(student, case):
+    """build_cnn_functional has the same layer types, in the same order, and the same parameter count as build_cnn."""
+    functional = _build(student, "build_cnn_functional", *case).value
+    sequential = _build(student, "build_cnn", *case).value
+    call = _call("build_cnn_functional", *case)
+    a, b = _classes(functional), _classes(sequential)
+    if a != b:
+        raise CheckFailure(f"{call}: its layers differ from build_cnn's: {', '.join(a)} vs {', '.join(b)}")
+    if functional.get("count_params") != sequential.get("count_params"):
+        raise CheckFailure(f"{call} has {functional.get('count_params'):,} parameters, build_cnn has "
+                           f"{sequential.get('count_params'):,}: the layers' sizes differ")
+    if _loss_kind(functional.get("loss")) != _loss_kind(sequential.get("loss")):
+        raise CheckFailure(f"{call} is compiled with the loss {functional.get('loss')!r}, build_cnn with "
+                           f"{sequential.get('loss')!r}: compile both the same way")
+
+
+# -- train: the history and the trained models -----------------------------------------------------
+
+
+def test_train_history(student):
+    """The notebook's `history` comes from fit with validation_split=0.2 and batch_size=32, for the 10 epochs asked."""
+    got = _notebook_variable(student, "history", "train_shapes")
+    value = got.value
+    if not isinstance(value, dict) or "history" not in value:
+        raise CheckFailure(f"`history` is a {got.type_name}; train must return what model.fit returns")
+    keys = set(value["history"])
+    if "val_loss" in keys and "val_accuracy" not in keys:
+        raise CheckFailure(f"the history has {sorted(keys)} but no accuracy: compile with metrics=['accuracy']")
+    if not {"val_loss", "val_accuracy"} <= keys:
+        raise CheckFailure(f"the history has {sorted(keys)} but no validation metrics: pass "
+                           "validation_split=0.2 to model.fit")
+    epochs = len(value.get("epoch", []))
+    if epochs != P.SHAPES_EPOCHS:
+        raise CheckFailure(f"the model was trained for {epochs} epoch(s), the notebook asks for "
+                           f"{P.SHAPES_EPOCHS}: pass epochs=epochs to model.fit")
+    steps = value.get("params", {}).get("steps")
+    if steps is not None and steps != EXPECTED_STEPS:
+        raise CheckFailure(f"each epoch ran {steps} batches; with validation_split=0.2 and batch_size=32 on "
+                           f"{P.SHAPES_TRAIN_SIZE} images it runs {EXPECTED_STEPS}")
+
+
+def _accuracy(student, variable: str, cell: str, images: np.ndarray, labels: np.ndarray, n_classes: int) -> float:
+    def compute() -> float:
+        _notebook_variable(student, variable, cell)  # a clear message when the training cell failed
+        got = student.call(f"{variable}.predict", images, verbose=0)
+        probs = np.asarray(got.value) if isinstance(got.value, np.ndarray) else None
+        if probs is None or probs.shape != (len(images), n_classes):
+            shape = None if probs is None else probs.shape
+            raise CheckFailure(f"{variable}.predict on {len(images)} images returned {shape}, expected "
+                               f"({len(images)}, {n_classes}) class probabilities")
+        return float(np.mean(np.argmax(probs, axis=1) == labels))
+    return _memo(student, ("accuracy", variable), compute)
+
+
+def _check_band(student, accuracy: float, level: float, task: str, what: str, cell: str) -> None:
+    if accuracy < level:
+        failure = _cell_failure(student, cell)
+        why = (f"the training cell `{cell}` {failure}" if failure else
+               "check that the model trains (loss going down, enough epochs, a sensible learning rate) and "
+               "that the images are prepared as asked")
+        raise CheckFailure(f"accuracy {accuracy:.4f} on {what} is below {level:.2f} (pass mark "
+                           f"{P.THRESHOLDS[task]:.2f}): {why}")
+
+
+SHAPES_BANDS = P.band_levels("shapes")
+DIGITS_BANDS = P.band_levels("digits")
+
+
+@pytest.mark.weight(4)
+@pytest.mark.parametrize("level", SHAPES_BANDS, ids=[f"at_least_{b:.2f}" for b in SHAPES_BANDS])
+def test_train_shapes_accuracy(student, level):
+    """Accuracy of the trained `model` on 900 new shapes drawn with a seed only the grader knows (one share per band reached)."""
+    images, labels = P.shapes_grader_set()
+    accuracy = _accuracy(student, "model", "train_shapes", images, labels, 3)
+    _check_band(student, accuracy, level, "shapes", f"{len(images)} unseen shapes", "train_shapes")
+
+
+@pytest.mark.parametrize("level", DIGITS_BANDS, ids=[f"at_least_{b:.2f}" for b in DIGITS_BANDS])
+def test_train_digits_accuracy(student, level):
+    """Accuracy of `digits_model` on the held-out digits, prepared as Task 7 asks (one share per band reached)."""
+    _, _, images, labels = P.digits_split()
+    accuracy = _accuracy(student, "digits_model", "train_digits", images, labels, 10)
+    _check_band(student, accuracy, level, "digits", f"{len(images)} held-out digits", "train_digits")
+
+
+# -- predict_classes -------------------------------------------------------------------------------
+
+
+def _predict_cases() -> list[np.ndarray]:
+    rng = _rng("predict_classes_labels")
+    images, _ = P.shapes_grader_set()
+    cases = []
+    for i, n in enumerate((1, 7, 40, 3)):
+        batch = images[rng.choice(len(images), n, replace=False)]
+        cases.append(batch.astype(np.float64) if i == 3 else batch)
+    return cases
+
+
+PREDICT_CASES = _predict_cases()
+
+
+@pytest.mark.parametrize("images", PREDICT_CASES, ids=_ids(PREDICT_CASES))
+def test_predict_classes_labels(student, images):
+    """predict_classes(model, images) returns the int label of the most probable class of each image
+    (1 to 40 images, float32 and float64)."""
+    _notebook_variable(student, "model", "train_shapes")
+    probs = student.call("model.predict", images.astype(np.float32), verbose=0).value
+    got = student.call("grader_predict_classes", images)
+    call = f"predict_classes(model, images of shape {images.shape}, {images.dtype})"
+    expect_array(got, np.argmax(probs, axis=1), call=call, atol=0, rtol=0,
+                 mistakes=M["predict_classes"], args=(probs,), require_ndarray=True)
+    if np.asarray(got.value).dtype.kind not in "iu":
+        raise CheckFailure(f"{call} returned {np.asarray(got.value).dtype} labels; return ints (argmax gives them)")
+
+
+# -- confusion_matrix ------------------------------------------------------------------------------
+
+
+def _confusion_cases() -> list[tuple[Any, Any, int]]:
+    rng = _rng("confusion_matrix_counts")
+    cases: list[tuple[Any, Any, int]] = []
+    for i in range(8):
+        n_classes = int(rng.integers(2, 9))
+        n = int(rng.integers(5, 60))
+        # Some classes never occur (their row and column must still be there).
+        used = int(rng.integers(1, n_classes + 1)) if i % 3 == 0 else n_classes
+        y_true = rng.integers(0, used, n)
+        y_pred = np.where(rng.random(n) < 0.6, y_true, rng.integers(0, used, n))
+        if i % 4 == 1:
+            y_true, y_pred = y_true.tolist(), y_pred.tolist()
+        elif i % 4 == 2:
+            y_true, y_pred = y_true.astype(np.int32), y_pred.astype(np.uint8)
+        cases.append((y_true, y_pred, n_classes))
+    return cases
+
+
+CONFUSION_CASES = _confusion_cases()
+
+
+@pytest.mark.parametrize("case", CONFUSION_CASES, ids=_ids(CONFUSION_CASES))
+def test_confusion_matrix_counts(student, case):
+    """confusion_matrix counts true classes on rows and predictions on columns, for lists, int arrays
+    and classes that never occur."""
+    y_true, y_pred, n_classes = case
+    got = student.call("confusion_matrix", y_true, y_pred, n_classes)
+    kind = "list" if isinstance(y_true, list) else f"{np.asarray(y_true).dtype} array"
+    expect_array(got, ref.confusion_matrix(y_true, y_pred, n_classes), atol=0, rtol=0,
+                 call=f"confusion_matrix({len(y_true)} labels as a {kind}, n_classes={n_classes})",
+                 mistakes=M["confusion_matrix"], args=(y_true, y_pred, n_classes))
+
+
+BANNED_SKLEARN = {"scikit-learn": ("sklearn",)}
+
+
+def _sklearn_aliases(student) -> set[str]:
+    """Names the student imported from scikit-learn anywhere (e.g. `from sklearn.metrics import ... as cm`)."""
+    import ast
+
+    names: set[str] = set()
+    for cell in student.cells:
+        try:
+            tree = ast.parse("\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                                       for line in cell.source.splitlines()))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sklearn":
+                names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def test_confusion_matrix_no_sklearn(student):
+    """confusion_matrix is computed with numpy, without scikit-learn."""
+    y_true, y_pred, n_classes = CONFUSION_CASES[1]
+    got = student.call("confusion_matrix", y_true, y_pred, n_classes)
+    expect_array(got, ref.confusion_matrix(y_true, y_pred, n_classes), atol=0, rtol=0,
+                 call=f"confusion_matrix({len(y_true)} labels, n_classes={n_classes})",
+                 mistakes=M["confusion_matrix"], args=(y_true, y_pred, n_classes))
+    functions = student.defined_functions()
+    used = banned_library_use(functions, "confusion_matrix", (), BANNED_SKLEARN)
+    fn = functions.get("confusion_matrix")
+    if fn is not None and not used:
+        import ast
+
+        referenced = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+        # The notebook imports load_digits itself; only names the function uses count.
+        if referenced & (_sklearn_aliases(student) - {"load_digits"}):
+            used = ["scikit-learn"]
+    if used:
+        raise CheckFailure("confusion_matrix uses scikit-learn, which this task asks you not to use: count the "
+                           "pairs with numpy (np.zeros and a loop, or np.add.at)")
+
+
+# -- feature_maps ----------------------------------------------------------------------------------
+
+def _model_facts(student) -> dict:
+    """The trained shapes model's description, weights per layer and numpy activations of its first block."""
+    def compute() -> dict:
+        model = _notebook_variable(student, "model", "train_shapes").value
+        if not isinstance(model, dict) or "layers" not in model:
+            raise CheckFailure("`model` is not a Keras model")
+        weights = student.call("model.get_weights").value
+        if not isinstance(weights, list):
+            raise CheckFailure("model.get_weights() did not return a list of arrays")
+        layers = [layer for layer in model["layers"] if layer["class"] != "InputLayer"]
+        per_layer, k = {}, 0
+        for layer in layers:
+            count, mine = layer.get("params") or 0, []
+            while count > 0 and k < len(weights):
+                mine.append(np.asarray(weights[k]))
+                count -= mine[-1].size
+                k += 1
+            per_layer[layer["name"]] = mine
+        return {"layers": layers, "weights": per_layer, "configs": layer_configs(model["json"])}
+    return _memo(student, ("model_facts",), compute)
+
+
+def _expected_maps(student, image: np.ndarray, facts: dict) -> dict[str, np.ndarray]:
+    """Activations we can compute independently: the first Conv2D, the pooling right after it, the output."""
+    layers, configs = facts["layers"], facts["configs"]
+    expected: dict[str, np.ndarray] = {}
+    first = next((i for i, layer in enumerate(layers) if layer["class"] == "Conv2D"), None)
+    if first is not None:
+        name = layers[first]["name"]
+        cfg, w = configs.get(name, {}), facts["weights"][name]
+        conv = conv2d(image, w[0], w[1] if len(w) > 1 else None, cfg) if w else None
+        if conv is not None:
+            expected[name] = conv
+            if first + 1 < len(layers) and layers[first + 1]["name"] in configs:
+                pooled = pool2d(conv, configs[layers[first + 1]["name"]])
+                if pooled is not None:
+                    expected[layers[first + 1]["name"]] = pooled
+    probs = student.call("model.predict", image[None].astype(np.float32), verbose=0).value
+    expected[layers[-1]["name"]] = np.asarray(probs)[0]
+    return expected
+
+
+def _feature_cases() -> list[int]:
+    rng = _rng("feature_maps_values")
+    return [int(i) for i in rng.choice(P.SHAPES_GRADER_SIZE, 2, replace=False)]
+
+
+FEATURE_IMAGES = _feature_cases()
+FEATURE_CASES = [(image, role) for image in FEATURE_IMAGES for role in ("conv", "pool", "output")]
+
+
+@pytest.mark.parametrize("case", FEATURE_CASES, ids=[f"image{i}_{role}" for i, role in FEATURE_CASES])
+def test_feature_maps_values(student, case):
+    """feature_maps(model, image, name) equals that layer's activations (first Conv2D, the pooling
+    after it, the output layer), without the batch axis."""
+    index, role = case
+    image = P.shapes_grader_set()[0][index]
+    facts = _model_facts(student)
+    expected = _memo(student, ("maps", index), lambda: _expected_maps(student, image, facts))
+    names = list(expected)
+    name = {"conv": names[0], "pool": names[1] if len(names) > 2 else names[0], "output": names[-1]}[role]
+    try:
+        got = student.call("grader_feature_maps", image, name)
+    except StudentError as exc:
+        if "has never been called and thus has no defined input" in str(exc):
+            raise StudentError(f"{exc} Likely mistake: Keras 3 Sequential models have no `model.input`; "
+                               "use `model.inputs`.") from None
+        raise
+    call = f"feature_maps(model, one 32x32x1 image, {name!r})"
+    arr = np.asarray(got.value) if isinstance(got.value, np.ndarray) else None
+    want = expected[name]
+    if arr is not None and arr.shape == (1, *want.shape):
+        raise CheckFailure(f"{call} has shape {arr.shape}: drop the batch axis (return the [0] element)")
+    if arr is not None and arr.shape != want.shape:
+        others = [layer["name"] for layer in facts["layers"]
+                  if layer.get("output_shape") and tuple(layer["output_shape"][1:]) == arr.shape and layer["name"] != name]
+        if others:
+            raise CheckFailure(f"{call} has shape {arr.shape}, the output shape of layer {others[0]!r}: these look "
+                               f"like the activations of the wrong layer; take model.get_layer(layer_name).output")
+    if arr is not None and arr.shape == want.shape and not np.allclose(arr, want, rtol=1e-3, atol=1e-4):
+        for other, values in expected.items():
+            if other != name and values.shape == arr.shape and np.allclose(arr, values, rtol=1e-3, atol=1e-4):
+                raise CheckFailure(f"{call} returned the activations of layer {other!r}: wrong layer; take "
+                                   "model.get_layer(layer_name).output")
+    expect_array(got, want, call=call, rtol=1e-3, atol=1e-4)
+
+
+# -- prepare_digits --------------------------------------------------------------------------------
+
+
+def _digits_cases() -> list[np.ndarray]:
+    rng = _rng("prepare_digits_values")
+    cases = []
+    for dtype in (np.float64, np.int64, np.uint8, np.float64):
+        images = rng.integers(0, 17, (int(rng.integers(1, 6)), 8, 8)).astype(dtype)
+        images[0, 0, 0], images[0, -1, -1] = 16, 0  # the full range is always present
+        cases.append(images)
+    return cases
+
+
+DIGITS_CASES = _digits_cases()
+
+
+@pytest.mark.parametrize("images", DIGITS_CASES, ids=_ids(DIGITS_CASES))
+def test_prepare_digits_values(student, images):
+    """prepare_digits gives (N, 16, 16, 1) floats in [0, 1]: scaled by 1/16, each pixel repeated 2x2, channels axis added."""
+    got = student.call("prepare_digits", images)
+    expect_array(got, ref.prepare_digits(images), call=f"prepare_digits(images {images.shape}, {images.dtype})",
+                 rtol=1e-6, atol=1e-6, mistakes=M["prepare_digits"], args=(images,),
+                 require_ndarray=True, require_float=True)
+
+
+# -- split_holdout ---------------------------------------------------------------------------------
+
+
+def _split_cases() -> list[tuple[int, float, int]]:
+    rng = _rng("split_holdout_indices")
+    return [(int(rng.integers(10, 400)), float(rng.choice([0.1, 0.2, 0.25, 0.3, 0.5])), int(rng.integers(0, 1000)))
+            for _ in range(5)]
+
+
+SPLIT_CASES = _split_cases()
+
+
+def _split_mistake(got: tuple[np.ndarray, np.ndarray], case: tuple[int, float, int]) -> str:
+    for row in M["split_holdout"]:
+        train, test = row.fn(*case)
+        if all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(got, (train, test), strict=True)):
+            return f" Likely mistake: {row.hint}"
+    return ""
+
+
+@pytest.mark.parametrize("case", SPLIT_CASES, ids=_ids(SPLIT_CASES))
+def test_split_holdout_indices(student, case):
+    """split_holdout returns disjoint (train_idx, test_idx) covering 0..n-1, the test set being the
+    first round(test_fraction*n) of the seeded permutation."""
+    n, fraction, seed = case
+    got = student.call("split_holdout", n, test_fraction=fraction, seed=seed)
+    call = f"split_holdout({n}, test_fraction={fraction}, seed=<a seed>)"
+    value = got.value
+    if not isinstance(value, list) or len(value) != 2:
+        raise CheckFailure(f"{call} returned a {got.type_name}; return a tuple (train_idx, test_idx)")
+    train, test = (np.asarray(v) for v in value)
+    want_train, want_test = ref.split_holdout(n, fraction, seed)
+    if train.shape == want_train.shape and test.shape == want_test.shape and np.array_equal(train, want_train) \
+            and np.array_equal(test, want_test):
+        return
+    hint = _split_mistake((train, test), case)
+    if train.ndim == 1 and test.ndim == 1 and np.intersect1d(train, test).size:
+        raise CheckFailure(f"{call}: {np.intersect1d(train, test).size} index(es) are in both the training "
+                           f"and the test set, so the test set is not held out.{hint}")
+    for label, arr, want in (("test_idx", test, want_test), ("train_idx", train, want_train)):
+        expect_array(Returned(arr, "numpy.ndarray", []), want, call=f"{call} {label}", atol=0, rtol=0)
+    raise CheckFailure(f"{call} differs from the expected split.{hint}")
+
+

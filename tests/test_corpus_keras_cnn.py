@@ -1,0 +1,288 @@
+"""Assignment 05_keras_cnn: reference, release, determinism and the corpus of student answers.
+
+Grading this notebook trains two networks (about 15 s for the shapes, a few seconds for the
+digits), so re-grading the whole notebook for each of the ~30 corpus entries would not fit the
+time budget. The design, honest about what each entry can change:
+
+* **Whole-notebook grading** (`grade_nb`, exactly what `graders check` does), for the reference
+  (full marks), the untouched release (zero), a second grading of the reference (determinism:
+  identical scores, messages and training printouts), and every entry that changes how the shapes
+  model trains (`FULL_GRADING`: a loss that does not fit the labels, one-hot labels, no validation
+  split, a model that barely trains). Their training checks are graded for real.
+* **One shared kernel** for the other entries. The reference notebook runs once with cheap training
+  (300 shapes, 1 epoch; digits 1 epoch); then, per entry, the entry's answer cell is run in that
+  kernel (and in the code the static checks read), the hidden checks of every task that does not
+  grade training run through the same pytest graders as in real grading, and the reference answer
+  is restored. Those checks only call the entry's function or read a model description, so the
+  quality of the trained model cannot change their result.
+* **Digits entries** (`RETRAIN_DIGITS`: unscaled images, a missing channels axis, a leaky split) run
+  in the shared kernel too, but the notebook's read-only digits cell is then re-run unchanged (real
+  10-epoch training), so the digits accuracy check is graded for real on what they trained.
+
+A wrong entry must lose points on its `loses` checks with its `message`, and keep full points on
+checks of other tasks; `build_cnn` entries may also cost `build_cnn_functional_same`, which compares
+the two builders. Correct entries (`05_keras_cnn_correct/`) keep full points on every check run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from conftest import grade_nb, reference_of, release_of, scores_by_check
+
+from graders.authoring import strip_markers
+from graders.engine import grader_dir
+from graders.kernel import ExecResult, StudentKernel
+from graders.notebook import StudentCell, nbgrader_meta, prepare_submission, read_layout, read_source
+from graders.pytest_plugin import run_checks
+from graders.report import notebook_json
+from graders.settings import REPO_ROOT
+from graders.student import CellRun, Student, StudentError
+from graders.submissions import CorpusEntry, corpus, with_answer
+
+ASSIGNMENT, NOTEBOOK = "05_keras_cnn", "keras_cnn"
+TRAINING_CHECKS = {"train_history", "train_shapes_accuracy", "train_digits_accuracy"}
+FULL_GRADING = {"build_cnn_categorical_loss", "train_one_hot_labels", "train_no_validation_split",
+                "train_barely_trains"}
+RETRAIN_DIGITS = {"prepare_digits_not_scaled", "prepare_digits_no_channel_axis", "split_holdout_leaky"}
+FUNCTIONS = ["build_cnn_functional", "build_cnn", "train", "predict_classes", "feature_maps",
+             "confusion_matrix", "prepare_digits", "split_holdout"]
+
+WRONG = corpus(ASSIGNMENT)
+CORRECT = corpus(ASSIGNMENT, correct=True)
+FULL = [e for e in WRONG if e.name in FULL_GRADING]
+SHARED = [e for e in WRONG if e.name not in FULL_GRADING]
+
+
+def function_of(check_id: str) -> str:
+    return max((f for f in FUNCTIONS if check_id.startswith(f + "_")), key=len)
+
+
+def allowed_checks(entry: CorpusEntry, checks: set[str]) -> set[str]:
+    """Checks an entry may cost: its own task's, the training checks, and for build_cnn the comparison."""
+    own = {c for c in checks if function_of(c) == entry.function} | TRAINING_CHECKS
+    if entry.function == "build_cnn":
+        own.add("build_cnn_functional_same")
+    return own
+
+
+def assert_entry_result(entry: CorpusEntry, checks: dict[str, tuple[float, str]]) -> None:
+    """checks: check id -> (fraction of the check's points earned, feedback message)."""
+    for check_id in entry.loses:
+        assert check_id in checks, f"{entry.name}: check {check_id} was not run"
+        assert checks[check_id][0] < 1 - 1e-9, f"{entry.name} should lose points on {check_id}"
+    messages = " ".join(checks[c][1] for c in entry.loses).lower()
+    assert entry.message.lower() in messages, f"{entry.name}: feedback should mention {entry.message!r}; got {messages[:600]}"
+    allowed = allowed_checks(entry, set(checks))
+    for check_id, (fraction, message) in checks.items():
+        if check_id not in allowed:
+            assert fraction == pytest.approx(1.0), f"{entry.name} cost points on {check_id}: {message}"
+
+
+def test_corpus_is_big_enough_and_well_formed():
+    assert len(WRONG) >= 10, "the issue asks for at least 10 typical mistakes"
+    assert len(CORRECT) >= 5
+    for entry in WRONG:
+        assert entry.loses and entry.message, f"{entry.name}: header needs loses and message"
+        assert entry.function in FUNCTIONS
+    assert FULL_GRADING | RETRAIN_DIGITS <= {e.name for e in WRONG}
+
+
+# -- whole-notebook grading ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reference_result(tmp_path_factory):
+    return grade_nb(reference_of(ASSIGNMENT), tmp_path_factory.mktemp("ref"), assignment=ASSIGNMENT)
+
+
+@pytest.mark.slow
+def test_reference_gets_full_marks(reference_result):
+    lost = {c: m for c, (s, mx, m) in scores_by_check(reference_result).items() if s < mx - 1e-9}
+    assert not lost
+    assert reference_result.score == reference_result.max_score == 19
+    assert not reference_result.notes
+    assert all(run.result.ok for run in reference_result.cell_runs), "every notebook cell runs"
+
+
+@pytest.mark.slow
+def test_untouched_release_scores_zero(tmp_path):
+    result = grade_nb(release_of(ASSIGNMENT), tmp_path, assignment=ASSIGNMENT)
+    assert result.score == 0
+    messages = " ".join(m for _, _, m in scores_by_check(result).values())
+    assert "not implemented yet" in messages
+
+
+def _printouts(result) -> list[str]:
+    return [json.dumps(run.result.outputs, sort_keys=True) for run in result.cell_runs
+            if run.cell.grade_id in ("train_shapes", "train_digits", "plot_confusion")]
+
+
+@pytest.mark.slow
+def test_grading_twice_gives_identical_results(reference_result, tmp_path):
+    """Fixed seeds and thread count: the second grading trains bit-identical models."""
+    again = grade_nb(reference_of(ASSIGNMENT), tmp_path, "again", assignment=ASSIGNMENT)
+    assert notebook_json(again) == notebook_json(reference_result)
+    assert _printouts(again) == _printouts(reference_result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", FULL, ids=[e.name for e in FULL])
+def test_training_mistake_loses_points(entry, tmp_path):
+    nb = with_answer(reference_of(ASSIGNMENT), entry.function, entry.code)
+    result = grade_nb(nb, tmp_path, assignment=ASSIGNMENT)
+    checks = {c: (s / mx, m) for c, (s, mx, m) in scores_by_check(result).items()}
+    assert_entry_result(entry, checks)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnknownMarkWarning")
+def test_training_cut_by_the_cell_time_limit_is_explained():
+    """A training cell over the engine's limit (120 s, nbgrader_config.py) is stopped; the feedback
+    of every check that needs the model says so instead of only reporting a missing variable."""
+    from graders.a05_keras_cnn import test_keras_cnn as graders_module
+
+    class CutStudent:
+        runs = [CellRun(StudentCell(14, "", "train_shapes"),
+                        ExecResult("timeout", error="stopped after 120 s wall-clock limit"))]
+
+        def get(self, name):
+            raise StudentError(f"`{name}` is not defined: keep its cell, run it, and check the spelling")
+
+    with pytest.raises(StudentError) as caught:
+        graders_module._notebook_variable(CutStudent(), "history", "train_shapes")
+    assert str(caught.value) == ("`history` is missing because the read-only cell `train_shapes` was stopped "
+                                 "(stopped after 120 s wall-clock limit): make the training cheaper (fewer "
+                                 "filters at full resolution, pooling earlier)")
+
+
+# -- one shared kernel -----------------------------------------------------------------------------
+
+CHEAP = {  # read-only cell -> replacements that make its training cheap (the shared kernel only)
+    "train_shapes": [("make_shapes(3000, seed=1)", "make_shapes(300, seed=1)"), ("epochs=10", "epochs=1")],
+    "train_digits": [("epochs=10", "epochs=1")],
+}
+
+
+@dataclass
+class Shared:
+    student: Student
+    reference: dict[str, str]  # answer grade_id -> reference source
+    digits_cell: str  # the read-only digits training cell, unchanged
+    checks: set[str]  # checks that do not grade training
+
+
+def start_shared() -> Shared:
+    """Run the reference notebook, with cheap training, in a kernel the corpus entries then share."""
+    layout = read_layout(read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK))
+    prepared = prepare_submission(reference_of(ASSIGNMENT), layout)
+    digits_cell = ""
+    for cell in prepared.cells:
+        if cell.grade_id == "train_digits":
+            digits_cell = cell.source
+        for old, new in CHEAP.get(cell.grade_id or "", []):
+            assert old in cell.source, f"{cell.grade_id}: {old!r} not found (update CHEAP)"
+            cell.source = cell.source.replace(old, new)
+    source = read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK)
+    reference = {nbgrader_meta(c)["grade_id"]: strip_markers(c.source)
+                 for c in source.cells if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
+    files = [p for p in (REPO_ROOT / "release" / ASSIGNMENT).iterdir() if p.suffix != ".ipynb"]
+    kernel = StudentKernel(None, REPO_ROOT, files=files)
+    kernel.start()
+    student = Student(kernel, prepared.cells)
+    try:
+        student.run_notebook()
+    except BaseException:
+        kernel.shutdown()
+        raise
+    checks = {c for item in layout.items for c in item.checks} - TRAINING_CHECKS
+    return Shared(student, reference, digits_cell, checks)
+
+
+@pytest.fixture(scope="module")
+def shared():
+    state = start_shared()
+    try:
+        failed = [r.cell.grade_id for r in state.student.runs if not r.result.ok]
+        assert not failed, f"cells failed in the shared kernel: {failed}"
+        yield state
+    finally:
+        state.student.kernel.shutdown()
+
+
+def _run(shared: Shared, code: str, timeout: float = 60) -> None:
+    result = shared.student.kernel.execute(code, timeout=timeout, keep_outputs=False)
+    assert result.ok, result.error
+
+
+# Numpy-only checks of three tasks: cheap enough to run for every entry, as a canary that an entry
+# changes nothing outside its own task.
+CANARY = {"confusion_matrix_counts", "prepare_digits_values", "split_holdout_indices"}
+
+
+def checks_for(entry: CorpusEntry, checks: set[str]) -> set[str]:
+    """The checks that call the entry's function (build_cnn_functional_same calls both builders)
+    plus the canary; checks of other Keras tasks cannot see the entry and cost seconds each."""
+    own = {c for c in checks if function_of(c) == entry.function}
+    if entry.function == "build_cnn":
+        own.add("build_cnn_functional_same")
+    return own | CANARY
+
+
+def _forget(student: Student) -> None:
+    """Drop what the engine and the graders remember about earlier calls (answers change per entry)."""
+    student.__dict__.pop("_a05_cache", None)  # the graders' per-submission memo
+    student._prefetched.clear()  # the engine's prefetched call results
+    student.broken_functions.clear()
+
+
+def grade_in_shared(shared: Shared, entry: CorpusEntry, wanted: set[str] | None = None) -> dict[str, tuple[float, str]]:
+    """Grade one answer in the shared kernel; the reference answer is back afterwards."""
+    student = shared.student
+    cell = next(c for c in student.cells if c.grade_id == entry.function)
+    _forget(student)
+    wanted = set(wanted or checks_for(entry, shared.checks))
+    try:
+        cell.source = entry.code
+        _run(shared, entry.code)
+        if entry.name in RETRAIN_DIGITS:
+            # The real digits training on what this answer prepares and splits (it may fail, and
+            # then no model of an earlier entry may stand in for it).
+            _run(shared, "globals().pop('digits_model', None)")
+            result = student.kernel.execute(shared.digits_cell, timeout=120, keep_outputs=False)
+            student.runs = [CellRun(r.cell, result) if r.cell.grade_id == "train_digits" else r
+                            for r in student.runs]
+            wanted.add("train_digits_accuracy")
+        collected = run_checks(grader_dir(REPO_ROOT, ASSIGNMENT), student, wanted)
+    finally:
+        cell.source = shared.reference[entry.function]
+        _run(shared, cell.source)
+        _forget(student)
+    assert not collected.internal_errors, collected.internal_errors
+    assert set(collected.outcomes) == wanted
+    return {cid: (o.fraction, " ".join(c.message for c in o.cases if not c.passed))
+            for cid, o in collected.outcomes.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", SHARED, ids=[e.name for e in SHARED])
+def test_mistake_loses_points_with_named_message(shared, entry):
+    assert_entry_result(entry, grade_in_shared(shared, entry))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", CORRECT, ids=[e.name for e in CORRECT])
+def test_correct_variant_gets_full_marks(shared, entry):
+    lost = {c: m for c, (f, m) in grade_in_shared(shared, entry).items() if f < 1 - 1e-9}
+    assert not lost, f"{entry.name} is correct but lost points: {lost}"
+
+
+@pytest.mark.slow
+def test_shared_kernel_reference_passes_every_check_it_runs(shared):
+    """The cheap training does not change any check the shared kernel grades (control case)."""
+    reference = CorpusEntry("reference", "confusion_matrix", (), "", shared.reference["confusion_matrix"])
+    result = grade_in_shared(shared, reference, wanted=shared.checks)
+    assert set(result) == shared.checks
+    lost = {c: m for c, (f, m) in result.items() if f < 1 - 1e-9}
+    assert not lost
