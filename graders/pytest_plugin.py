@@ -79,11 +79,8 @@ class _Recorder:
 
     def _answer(self, pending: PendingCall) -> Any:
         student = self._student
-        if student.is_cached(pending.name, pending.args, pending.kwargs, pending.get) or (
-                pending.name in student.broken_functions):
-            if pending.get:
-                return student.get(pending.name)
-            return student.call(pending.name, *pending.args, **pending.kwargs)
+        if student.has_answer(pending):
+            return student.answer(pending)
         self.pending.append(pending)
         raise _Deferred
 

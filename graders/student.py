@@ -8,6 +8,7 @@ re-run, so later checks are graded as if nothing happened.
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import logging
 import time
@@ -53,6 +54,7 @@ class Student:
     broken_functions: dict[str, str] = field(default_factory=dict)
     _counter: itertools.count = field(default_factory=itertools.count)
     _prefetched: dict[str, Outcome] = field(default_factory=dict)
+    _functions: dict[str, ast.FunctionDef] | None = None
 
     # -- running the notebook ------------------------------------------------------------------
 
@@ -101,17 +103,23 @@ class Student:
         return "\n\n".join(c.source for c in self.cells if c.index not in self.skipped_cells)
 
     def defined_functions(self) -> dict[str, ast.FunctionDef]:
-        """Top-level functions the student's cells define (last definition wins)."""
-        found: dict[str, ast.FunctionDef] = {}
-        for cell in self.cells:
-            try:
-                tree = ast.parse(_without_magics(cell.source))
-            except SyntaxError:
-                continue
-            for node in tree.body:
-                if isinstance(node, ast.FunctionDef):
-                    found[node.name] = node
-        return found
+        """Top-level functions the student's cells define (last definition wins).
+
+        Parsed once: graders ask for every case of every static check, and the cells never change.
+        Callers get a fresh dict, so they may modify it.
+        """
+        if self._functions is None:
+            found: dict[str, ast.FunctionDef] = {}
+            for cell in self.cells:
+                try:
+                    tree = ast.parse(_without_magics(cell.source))
+                except SyntaxError:
+                    continue
+                for node in tree.body:
+                    if isinstance(node, ast.FunctionDef):
+                        found[node.name] = node
+            self._functions = found
+        return dict(self._functions)
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Returned:
         """Call the student's function `name` in the kernel and return its result as plain data.
@@ -131,8 +139,9 @@ class Student:
         """
         return self._roundtrip(name, (), {}, get=True)
 
-    def _roundtrip(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], get: bool) -> Returned:
-        key = call_key(name, args, kwargs, get)
+    def _roundtrip(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], get: bool,
+                   key: str | None = None) -> Returned:
+        key = key or call_key(name, args, kwargs, get)
         if key in self._prefetched:
             return self._interpret(name, self._prefetched[key], get)
         if name in self.broken_functions:
@@ -157,6 +166,14 @@ class Student:
 
     def is_cached(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], get: bool = False) -> bool:
         return call_key(name, args, kwargs, get) in self._prefetched
+
+    def has_answer(self, pending: PendingCall) -> bool:
+        """Whether `answer(pending)` needs no kernel request."""
+        return pending.key in self._prefetched or pending.name in self.broken_functions
+
+    def answer(self, pending: PendingCall) -> Returned:
+        """`call` or `get` for a call described ahead (its key is computed only once)."""
+        return self._roundtrip(pending.name, pending.args, pending.kwargs, pending.get, pending.key)
 
     def prefetch(self, calls: list[PendingCall]) -> bool:
         """Run several calls in one kernel request and keep their outcomes for `call` and `get`.
@@ -247,7 +264,7 @@ class PendingCall:
     kwargs: dict[str, Any]
     get: bool = False
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return call_key(self.name, self.args, self.kwargs, self.get)
 
