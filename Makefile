@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # TensorFlow 2.21's oneDNN kernels miscompute some strided convolutions (see graders/settings.py).
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: setup release demo test test-fast lint bench sync clean
+.PHONY: setup release demo test test-fast lint bench bench-class test-deps sync clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,8 +45,17 @@ bench: setup
 	$(PY) -m graders bench 02_conv1d --copies $${N:-10}
 	@if [ -d source/05_keras_cnn ]; then $(PY) -m graders bench 05_keras_cnn --copies $${N05:-1}; fi
 
+# A synthetic class over every released assignment: serial nbgrader vs `graders batch` (1 and 2 workers).
+bench-class: setup
+	$(PY) -m graders bench-class --students $${N:-40}
+
+# Debian packages for the PostgreSQL and browser tests (needs root). The tests also try this, or skip.
+test-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium; fi
+
 sync: setup
 	@for a in $(ASSIGNMENTS); do $(PY) -m graders sync $$a; done
 
 clean:
-	rm -rf autograded submitted feedback gradebook.db reports
+	rm -rf autograded submitted feedback gradebook.db gradebook.db.lock reports

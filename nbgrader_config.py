@@ -16,12 +16,15 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
     IgnorePattern,
     LimitOutput,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
-from graders.nbgrader_plugin import GradeWithEngine
+from graders.nbgrader_plugin import GradeWithEngine, QuietOverwriteCells
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -39,6 +42,14 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+# nbgrader's own sanitising steps, with OverwriteCells quiet about the hidden tests it restores.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    QuietOverwriteCells,
+    CheckCellMetadata,
+]
 # A deleted test or answer cell comes back (from the gradebook) so it is still scored.
 c.OverwriteCells.add_missing_cells = True
 
@@ -50,3 +61,12 @@ c.GradeWithEngine.item_cpu_seconds = 60.0
 
 # Never grade or release editor droppings.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# --- Collecting from an LMS (issue 7) ---
+# `nbgrader zip_collect <assignment>` reads the Moodle/Canvas "download all submissions" zip placed in
+# downloaded/<assignment>/archive/ and takes each student id from the file names (see graders/lms.py).
+c.ZipCollectApp.collector_plugin = "graders.lms.LmsFileNameCollector"
+# --- Gradebook (issue 7) ---
+# SQLite above is the default. For a grading cluster use PostgreSQL, here or per run with
+# `python -m graders batch <assignment> --db postgresql://user@host/convlab`:
+# c.CourseDirectory.db_url = "postgresql://grader@db-host/convlab"

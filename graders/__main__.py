@@ -57,6 +57,33 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench.main(args.assignment, args.copies)
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from graders import batch, class_report
+
+    root = Path(args.course_root)
+    result = batch.run_batch(root, args.assignment, workers=args.workers, students=args.student or None,
+                             force=args.force, db_url=args.db, scheduler=args.scheduler, timeout=args.timeout)
+    print(batch.summary(root, args.assignment, result, args.db))
+    if not args.no_report:
+        print(f"reports: {class_report.write_reports(root, args.assignment, args.db)}")
+    if result.interrupted:
+        return 130
+    return 3 if result.failed else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from graders import class_report
+
+    print(class_report.write_reports(Path(args.course_root), args.assignment, args.db))
+    return 0
+
+
+def cmd_bench_class(args: argparse.Namespace) -> int:
+    from graders import bench_class
+
+    return bench_class.main(args.students, args.assignment or None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graders", description=__doc__)
     parser.add_argument("--course-root", default=str(REPO_ROOT), help=argparse.SUPPRESS)
@@ -76,6 +103,25 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("assignment")
     bench.add_argument("--copies", type=int, default=10)
     bench.set_defaults(func=cmd_bench)
+    batch = sub.add_parser("batch", help="grade a whole class in parallel, as nbgrader autograde does")
+    batch.add_argument("assignment")
+    batch.add_argument("--workers", type=int, help="local worker processes (default: number of CPUs)")
+    batch.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    batch.add_argument("--force", action="store_true", help="grade again what is already graded")
+    batch.add_argument("--db", help="gradebook URL (default: db_url of nbgrader_config.py), "
+                                    "e.g. postgresql://user@host/convlab")
+    batch.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
+    batch.add_argument("--timeout", type=float, default=1800.0, help="seconds before a submission is killed")
+    batch.add_argument("--no-report", action="store_true", help="do not write reports/<assignment>/")
+    batch.set_defaults(func=cmd_batch)
+    rep = sub.add_parser("report", help="write reports/<assignment>/ (grades.csv, item analysis, report.html)")
+    rep.add_argument("assignment")
+    rep.add_argument("--db", help="gradebook URL (default: db_url of nbgrader_config.py)")
+    rep.set_defaults(func=cmd_report)
+    bench_cls = sub.add_parser("bench-class", help="serial nbgrader vs batch on a synthetic class")
+    bench_cls.add_argument("--students", type=int, default=40)
+    bench_cls.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    bench_cls.set_defaults(func=cmd_bench_class)
     args = parser.parse_args(argv)
     # Logs go to stderr so that --json keeps stdout to exactly one object.
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(message)s")

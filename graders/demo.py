@@ -39,20 +39,24 @@ def build_class(assignment: str, notebook: str, submitted: Path) -> list[str]:
 
 def main(assignments: list[str]) -> int:
     submitted = REPO_ROOT / "submitted"
+    # nbgrader exports a row for every student and assignment; show only the demo's submissions.
+    built: set[tuple[str, str]] = set()
     for assignment in assignments:
         for nb_path in sorted((REPO_ROOT / "source" / assignment).glob("*.ipynb")):
             for student_dir in submitted.glob(f"*/{assignment}"):
                 shutil.rmtree(student_dir)
             students = build_class(assignment, nb_path.stem, submitted)
+            built.update((assignment, student) for student in students)
             print(f"Demo class for {assignment}: {', '.join(students)}")
         _nbgrader("autograde", assignment, "--force")
         _nbgrader("generate_feedback", assignment, "--force")
     _nbgrader("export", "--to", "grades.csv")
-    rows = list(csv.DictReader((REPO_ROOT / "grades.csv").open()))
+    rows = [r for r in csv.DictReader((REPO_ROOT / "grades.csv").open())
+            if (r["assignment"], r["student_id"]) in built]
     width = max(len(r["student_id"]) for r in rows)
-    print(f"\n{'student':<{width}}  {'assignment':<12} {'score':>6} {'max':>6}")
+    print(f"\n{'student':<{width}}  {'assignment':<16} {'score':>6} {'max':>6}")
     for r in sorted(rows, key=lambda r: (r["assignment"], r["student_id"])):
-        print(f"{r['student_id']:<{width}}  {r['assignment']:<12} {float(r['score']):>6.2f} "
+        print(f"{r['student_id']:<{width}}  {r['assignment']:<16} {float(r['score']):>6.2f} "
               f"{float(r['max_score']):>6.2f}")
     print("\nFeedback reports (one HTML file per student and notebook):")
     for path in sorted((REPO_ROOT / "feedback").glob("*/*/*.html")):

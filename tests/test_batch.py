@@ -1,0 +1,315 @@
+"""`python -m graders batch`: same files and gradebook rows as serial `nbgrader autograde`, in parallel,
+resumable, interruptible, and a killed or hanging worker never costs more than its own student."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from conftest import ASSIGNMENT, NOTEBOOK, copy_course
+from nbgrader.api import Gradebook
+
+from graders import batch, gradebook_db
+from graders.submissions import corpus, reference_submission, release_notebook, with_answer, write_submission
+
+BIN = Path(sys.executable).parent
+ENV = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", PYTHONWARNINGS="ignore",
+           PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+MISTAKES = ("conv1d_no_flip", "moving_average_sum")
+
+
+@functools.cache
+def _template_course() -> Path:
+    """A course copy with its gradebook, made once per test session and copied for each test."""
+    course = copy_course(Path(tempfile.mkdtemp(prefix="convlab-batch-template-")) / "course",
+                         ("source", "release", "graders", "solutions", "nbgrader_config.py"))
+    with (course / "nbgrader_config.py").open("a") as fh:
+        # Short limits keep a hanging submission short.
+        fh.write("\nc.GradeWithEngine.cell_timeout = 8.0\nc.GradeWithEngine.call_timeout = 4.0\n")
+    done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force",
+                           "--log-level=ERROR"], cwd=course, env=ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    atexit.register(shutil.rmtree, course.parent, True)
+    return course
+
+
+def make_course(dest: Path, students: dict[str, nbformat.NotebookNode | str]) -> Path:
+    """A course copy with its gradebook and the given submissions (a str is written as raw text)."""
+    course = dest / "course"
+    shutil.copytree(_template_course(), course)
+    for student, nb in students.items():
+        if isinstance(nb, str):
+            folder = course / "submitted" / student / ASSIGNMENT
+            folder.mkdir(parents=True)
+            (folder / f"{NOTEBOOK}.ipynb").write_text(nb)
+        else:
+            write_submission(nb, course / "submitted", student, ASSIGNMENT, NOTEBOOK)
+    return course
+
+
+def class_of_submissions() -> dict[str, nbformat.NotebookNode | str]:
+    reference = reference_submission(ASSIGNMENT, NOTEBOOK)
+    subs: dict[str, nbformat.NotebookNode | str] = {
+        "reference": reference, "untouched": release_notebook(ASSIGNMENT, NOTEBOOK),
+        "broken_json": '{"cells": [ {"cell_type": "code", "source": "tru',
+    }
+    entries = {e.name: e for e in corpus(ASSIGNMENT)}
+    for name in MISTAKES:
+        subs[f"mistake_{name}"] = with_answer(reference, entries[name].function, entries[name].code)
+    return subs
+
+
+def auto_scores(course: Path, url: str | None = None) -> dict[tuple[str, str], float | None]:
+    """(student, cell) -> auto_score of every grade row in the gradebook."""
+    url = url or f"sqlite:///{course / 'gradebook.db'}"
+    rows = {}
+    with Gradebook(url, "convlab") as gb:
+        for sub in gb.find_assignment(ASSIGNMENT).submissions:
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    rows[(sub.student.id, g.name)] = g.auto_score
+    return rows
+
+
+def autograded_cells(course: Path, student: str) -> list[tuple[str, str, list]]:
+    nb = nbformat.read(course / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
+    return [(c.cell_type, c.source, [o.get("data", {}).get("text/plain") for o in c.get("outputs", [])])
+            for c in nb.cells]
+
+
+# ---------------------------------------------------------------- fast unit tests
+
+
+def test_needs_grading_new_graded_resubmitted_forced(tmp_path):
+    sub = tmp_path / "submitted" / "ann" / ASSIGNMENT
+    sub.mkdir(parents=True)
+    (sub / "conv1d.ipynb").write_text("{}")
+    assert batch.needs_grading(tmp_path, ASSIGNMENT, "ann", set(), False) == "new"
+    dest = tmp_path / "autograded" / "ann" / ASSIGNMENT
+    dest.mkdir(parents=True)
+    (dest / "conv1d.ipynb").write_text("{}")
+    assert batch.needs_grading(tmp_path, ASSIGNMENT, "ann", set(), False) == "not in this gradebook"
+    assert batch.needs_grading(tmp_path, ASSIGNMENT, "ann", {"ann"}, False) == ""
+    assert batch.needs_grading(tmp_path, ASSIGNMENT, "ann", {"ann"}, True) == "forced"
+    later = time.time() + 5
+    os.utime(sub / "conv1d.ipynb", (later, later))
+    assert batch.needs_grading(tmp_path, ASSIGNMENT, "ann", {"ann"}, False).startswith("resubmitted")
+
+
+def test_commit_replaces_the_folder_whole(tmp_path):
+    old = tmp_path / "autograded" / "ann" / ASSIGNMENT
+    old.mkdir(parents=True)
+    (old / "stale.txt").write_text("old")
+    outcome = batch.Outcome("ann", ASSIGNMENT, True, {"conv1d.ipynb": (b"{}", 0o444), "data/x.csv": (b"1", 0o444)})
+    batch.commit(tmp_path, outcome)
+    files = sorted(str(p.relative_to(old)) for p in old.rglob("*") if p.is_file())
+    assert files == ["conv1d.ipynb", "data/x.csv"]
+    assert oct((old / "conv1d.ipynb").stat().st_mode & 0o777) == oct(0o444)
+    assert not any((tmp_path / "autograded" / batch.STAGING).glob("*"))
+
+
+def test_progress_line_has_eta_and_failures():
+    import io
+
+    p = batch.Progress(4, io.StringIO())
+    p.update(batch.StudentLine("a", "graded", 1.0))
+    p.update(batch.StudentLine("b", "failed", 1.0, "boom"))
+    text = p.stream.getvalue()
+    assert "2/4 graded, 1 failed" in text and "ETA" in text
+
+
+@pytest.mark.slow  # a second interpreter importing nbgrader
+def test_gradebook_sessions_are_exclusive_across_processes(tmp_path):
+    """While a worker holds a Gradebook open, another process cannot open one."""
+    url = f"sqlite:///{tmp_path / 'gb.db'}"
+    code = ("import sys,time\nfrom graders import gradebook_db\nfrom nbgrader.api import Gradebook\n"
+            "with gradebook_db.serialised_gradebook(sys.argv[1]):\n"
+            "    print('ready', flush=True)\n    t=time.monotonic()\n    gb=Gradebook(sys.argv[1], 'convlab')\n"
+            "    print(round(time.monotonic()-t, 2), flush=True)\n    gb.close()\n")
+    with gradebook_db.serialised_gradebook(url):
+        gb = Gradebook(url, "convlab")
+        other = subprocess.Popen([sys.executable, "-c", code, url], env=ENV, stdout=subprocess.PIPE, text=True)
+        assert other.stdout.readline().strip() == "ready"
+        time.sleep(1.5)
+        assert other.poll() is None, "the other process opened the gradebook while it was held"
+        gb.close()
+    out, _ = other.communicate(timeout=30)
+    assert float(out.strip()) >= 1.0  # it waited for the lock
+
+
+# ---------------------------------------------------------------- the class, serial vs batch
+
+
+@pytest.fixture(scope="module")
+def graded_twice(tmp_path_factory):
+    subs = class_of_submissions()
+    serial = make_course(tmp_path_factory.mktemp("serial"), subs)
+    parallel = make_course(tmp_path_factory.mktemp("parallel"), subs)
+    t0 = time.perf_counter()
+    done = subprocess.run([str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--log-level=ERROR"],
+                          cwd=serial, env=ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    serial_s = time.perf_counter() - t0
+    result = batch.run_batch(parallel, ASSIGNMENT, workers=2)
+    return serial, parallel, subs, result, serial_s
+
+
+@pytest.mark.slow
+def test_batch_scores_equal_serial_nbgrader(graded_twice):
+    serial, parallel, subs, result, _ = graded_twice
+    assert {ln.student for ln in result.lines if ln.status == "graded"} == set(subs)
+    want, got = auto_scores(serial), auto_scores(parallel)
+    assert got == want
+    assert got[("reference", "test_conv1d")] > 0 and got[("untouched", "test_conv1d")] == 0
+
+
+@pytest.mark.slow
+def test_batch_writes_the_same_autograded_notebooks(graded_twice):
+    serial, parallel, subs, _, _ = graded_twice
+    for student in subs:
+        s_dir = serial / "autograded" / student / ASSIGNMENT
+        p_dir = parallel / "autograded" / student / ASSIGNMENT
+        assert sorted(p.name for p in p_dir.iterdir()) == sorted(p.name for p in s_dir.iterdir()), student
+        assert autograded_cells(parallel, student) == autograded_cells(serial, student), student
+    assert not (parallel / "autograded" / batch.STAGING).exists()
+
+
+@pytest.mark.slow
+def test_feedback_and_export_work_unchanged_on_batch_output(graded_twice):
+    _, parallel, subs, _, _ = graded_twice
+    for args in (["generate_feedback", ASSIGNMENT], ["export", "--to", "export.csv"]):
+        done = subprocess.run([str(BIN / "nbgrader"), *args, "--log-level=ERROR"], cwd=parallel, env=ENV,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-3000:]
+    for student in subs:
+        assert (parallel / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html").exists(), student
+    rows = (parallel / "export.csv").read_text().splitlines()
+    assert {r.split(",")[3] for r in rows[1:]} == set(subs)
+
+
+@pytest.mark.slow
+def test_second_run_skips_graded_and_regrades_a_resubmission(graded_twice):
+    _, parallel, subs, _, _ = graded_twice
+    before = auto_scores(parallel)
+    # A student resubmits: the file is newer than their autograded notebook.
+    path = parallel / "submitted" / "untouched" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    write_submission(reference_submission(ASSIGNMENT, NOTEBOOK), parallel / "submitted", "untouched",
+                     ASSIGNMENT, NOTEBOOK)
+    later = time.time() + 2
+    os.utime(path, (later, later))
+    result = batch.run_batch(parallel, ASSIGNMENT, workers=2)
+    status = {ln.student: ln.status for ln in result.lines}
+    assert status.pop("untouched") == "graded"
+    assert set(status.values()) == {"skipped"}
+    after = auto_scores(parallel)
+    assert after[("untouched", "test_conv1d")] == before[("reference", "test_conv1d")]
+    assert {k: v for k, v in after.items() if k[0] != "untouched"} == \
+           {k: v for k, v in before.items() if k[0] != "untouched"}
+
+
+# ---------------------------------------------------------------- faults: killed worker, timeout, Ctrl-C
+
+
+def _batch_cmd(course: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "graders", "--course-root", str(course), "batch", ASSIGNMENT, "--no-report", *args]
+
+
+def _kernel_running_under(pid: int) -> psutil.Process | None:
+    """The worker process (child of the batch) once its student kernel has started."""
+    try:
+        for child in psutil.Process(pid).children():
+            if any("ipykernel" in " ".join(g.cmdline()) for g in child.children(recursive=True)):
+                return child
+    except psutil.Error:
+        pass
+    return None
+
+
+@pytest.mark.slow
+def test_killed_worker_is_retried_once_and_the_batch_completes(tmp_path):
+    reference = reference_submission(ASSIGNMENT, NOTEBOOK)
+    reference.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(4)"))  # a kernel to catch alive
+    course = make_course(tmp_path, {"ann": reference, "ben": release_notebook(ASSIGNMENT, NOTEBOOK)})
+    proc = subprocess.Popen(_batch_cmd(course, "--workers", "1"), env=ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    worker = None
+    while worker is None and time.monotonic() < deadline and proc.poll() is None:
+        worker = _kernel_running_under(proc.pid)
+        time.sleep(0.1)
+    assert worker is not None, "no worker with a kernel appeared"
+    time.sleep(1.5)  # the batch notes each worker's processes about once a second
+    seen: set[psutil.Process] = set(worker.children(recursive=True))  # its kernel, orphaned by the kill
+    assert seen
+    worker.kill()  # as the OOM killer would
+    while proc.poll() is None and time.monotonic() < deadline + 120:
+        with contextlib.suppress(psutil.Error):
+            seen.update(psutil.Process(proc.pid).children(recursive=True))
+        time.sleep(0.2)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out + err[-3000:]
+    assert "retrying on a fresh worker" in err
+    scores = auto_scores(course)
+    assert scores[("ann", "test_conv1d")] > 0 and scores[("ben", "test_conv1d")] == 0
+    alive = []
+    for p in seen:
+        with contextlib.suppress(psutil.Error):
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                alive.append(p)
+    assert not alive, f"left running after the batch: {alive}"
+    assert not list(Path(tempfile.gettempdir()).glob(f"convlab-batch-{worker.pid}-*")), "scratch folder left"
+
+
+@pytest.mark.slow
+def test_a_submission_over_the_time_limit_is_killed_and_reported(tmp_path):
+    # Each cell stays under the engine's cell limit (8 s here); together they pass the batch's limit.
+    slow = release_notebook(ASSIGNMENT, NOTEBOOK)
+    slow.cells += [nbformat.v4.new_code_cell("import time\ntime.sleep(6)") for _ in range(5)]
+    course = make_course(tmp_path, {"slowpoke": slow, "ann": reference_submission(ASSIGNMENT, NOTEBOOK)})
+    done = subprocess.run(_batch_cmd(course, "--workers", "2", "--timeout", "20"), env=ENV,
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 3, done.stdout + done.stderr[-3000:]
+    assert "FAILED slowpoke (scored 0): timed out" in done.stdout
+    assert not (course / "autograded" / "slowpoke").exists()
+    assert auto_scores(course)[("ann", "test_conv1d")] > 0
+    failures = json.loads((course / "reports" / ASSIGNMENT / "failures.json").read_text())
+    assert "slowpoke" in failures
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_the_next_run_continues(tmp_path):
+    reference = reference_submission(ASSIGNMENT, NOTEBOOK)
+    course = make_course(tmp_path, {f"s{i}": reference for i in range(3)})
+    proc = subprocess.Popen(_batch_cmd(course, "--workers", "1"), env=ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (course / "autograded" / "s0").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    while _kernel_running_under(proc.pid) is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # interrupt in the middle of the second submission
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out + err[-3000:]
+    assert "Interrupted" in out
+    graded = sorted(p.name for p in (course / "autograded").iterdir())
+    assert "s0" in graded and batch.STAGING not in graded and len(graded) < 3
+    for student in graded:  # every folder there is complete
+        assert (course / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb").exists()
+    again = subprocess.run(_batch_cmd(course, "--workers", "2"), env=ENV, capture_output=True, text=True,
+                           timeout=240)
+    assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+    assert f"{len(graded)} skipped" in again.stdout
+    assert len({v for k, v in auto_scores(course).items() if k[1] == "test_conv1d"}) == 1

@@ -1,0 +1,115 @@
+"""Class reports: grades.csv, item_analysis.csv and report.html from a batch-graded class, and the
+report opened in a real browser (headless Chromium, Debian's package) with its plots and no errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+from conftest import ASSIGNMENT, NOTEBOOK
+from test_batch import make_course
+
+from graders import batch, class_report, report
+from graders.engine import CheckResult, ItemResult
+from graders.submissions import corpus, reference_submission, release_notebook, with_answer
+
+HINT = "kernel not flipped: a convolution reads w[i - j]"
+
+
+def test_feedback_tables_parse_back_into_checks():
+    item = ItemResult("test_conv1d", 4.0, [
+        CheckResult("conv1d_modes", "all modes", 0.5, 2.0, 1, 4, f"conv1d(x, w): value mismatch. Likely mistake: {HINT}"
+                    " (3 of 4 cases failed)"),
+        CheckResult("conv1d_inputs", "dtypes", 2.0, 2.0, 4, 4, ""),
+    ])
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": report.item_text(item)})]
+    nb.cells.append(cell)
+    got = class_report.parse_feedback(nb)
+    assert [(c.check_id, c.cell, c.score, c.max_score, c.passed) for c in got] == [
+        ("conv1d_modes", "test_conv1d", 0.5, 2.0, False), ("conv1d_inputs", "test_conv1d", 2.0, 2.0, True)]
+    assert got[0].mistake == HINT
+
+
+def _chromium() -> str | None:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        install = ["apt-get", "install", "-y", "-qq", "chromium"]
+        if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True)
+            subprocess.run(install, env=env, capture_output=True)
+        found = shutil.which("chromium")
+    return found
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    reference = reference_submission(ASSIGNMENT, NOTEBOOK)
+    entry = {e.name: e for e in corpus(ASSIGNMENT)}["conv1d_no_flip"]
+    subs = {"reference": reference, "untouched": release_notebook(ASSIGNMENT, NOTEBOOK),
+            "no_flip": with_answer(reference, entry.function, entry.code),
+            "broken": '{"cells": [ {"cell_ty'}
+    course = make_course(tmp_path_factory.mktemp("course"), subs)
+    batch.run_batch(course, ASSIGNMENT, workers=2)
+    # A student whose grading failed in an earlier run (the batch records it this way).
+    (course / "submitted" / "crashed" / ASSIGNMENT).mkdir(parents=True)
+    (course / "reports" / ASSIGNMENT).mkdir(parents=True, exist_ok=True)
+    (course / "reports" / ASSIGNMENT / "failures.json").write_text(json.dumps({"crashed": "timed out after 1800 s"}))
+    folder = class_report.write_reports(course, ASSIGNMENT)
+    return course, folder
+
+
+@pytest.mark.slow
+def test_grades_csv_has_every_student_with_total_and_max(reported):
+    _, folder = reported
+    rows = {r["student_id"]: r for r in csv.DictReader((folder / "grades.csv").open())}
+    assert set(rows) == {"reference", "untouched", "no_flip", "broken", "crashed"}
+    assert list(next(iter(rows.values()))) == ["student_id", NOTEBOOK, "total", "max_score", "status"]
+    assert float(rows["reference"]["total"]) == 16.0 and float(rows["reference"]["max_score"]) == 18.0
+    assert float(rows["untouched"]["total"]) == 0.0 and float(rows["broken"]["total"]) == 0.0
+    assert 0 < float(rows["no_flip"]["total"]) < 16.0
+    assert float(rows["crashed"]["total"]) == 0.0 and rows["crashed"]["status"].startswith("failed: timed out")
+
+
+@pytest.mark.slow
+def test_item_analysis_names_the_common_mistake(reported):
+    _, folder = reported
+    rows = {r["check"]: r for r in csv.DictReader((folder / "item_analysis.csv").open())}
+    modes = rows["conv1d_modes"]
+    assert modes["cell"] == "test_conv1d" and int(modes["students"]) == 4
+    assert float(modes["pass_rate"]) == pytest.approx(0.25)  # only the reference passes every case
+    assert "flip" in modes["most_common_mistake"].lower() and int(modes["mistake_count"]) == 1
+    assert float(rows["moving_average_values"]["pass_rate"]) == pytest.approx(0.5)
+
+
+@pytest.mark.slow
+def test_report_html_renders_in_headless_chromium(reported, tmp_path):
+    _, folder = reported
+    page = folder / "report.html"
+    text = page.read_text()
+    assert text.count("data:image/png;base64,") == 3 and "conv1d_modes" in text
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("Chromium is not installed and could not be installed with apt-get (Debian package 'chromium')")
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+             "--window-size=1280,2200", "--virtual-time-budget=5000", "--enable-logging=stderr", "--v=0",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    shot = tmp_path / "report.png"
+    done = subprocess.run([*flags, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True,
+                          timeout=120)
+    assert shot.exists() and shot.stat().st_size > 20_000, done.stderr[-2000:]
+    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    body = re.search(r"<body[^>]*>", dom.stdout).group(0)
+    assert 'data-images-loaded="3/3"' in body and 'data-errors="0"' in body, body
+    console = [ln for ln in (done.stderr + dom.stderr).splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+    assert not console, console
+    shutil.copy(shot, folder / "report_screenshot.png")  # kept for a person to look at

@@ -1,0 +1,44 @@
+"""`graders batch --scheduler`: one Dask task per submission on a LocalCluster of 2 worker processes,
+gradebook on PostgreSQL: expected scores, and the autograded files arrive in the course."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import ASSIGNMENT, NOTEBOOK
+from test_batch import auto_scores, make_course
+from test_postgres_gradebook import check_scores, small_class
+
+from graders import batch, gradebook_db
+from graders.settings import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    problem = gradebook_db.postgres_problem(install=True)
+    if problem:
+        pytest.skip(f"no PostgreSQL server can run here: {problem}")
+    with gradebook_db.local_postgres() as url:
+        yield url
+
+
+def test_dask_local_cluster_grades_the_class_into_postgres(pg_url, tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    # Dask workers import graders from the checkout, as a worker started in the course folder does.
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    subs = {k: v for k, v in small_class().items() if k != "no_flip"}
+    course = make_course(tmp_path, subs)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  host="127.0.0.1") as cluster:
+        result = batch.run_batch(course, ASSIGNMENT, db_url=pg_url, scheduler=cluster.scheduler_address)
+        with distributed.Client(cluster) as client:
+            workers_used = len(client.scheduler_info()["workers"])
+    assert workers_used == 2
+    assert {ln.student: ln.status for ln in result.lines} == dict.fromkeys(subs, "graded")
+    check_scores(auto_scores(course, pg_url), subs)
+    for student in subs:
+        assert (course / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb").exists()
+    assert os.environ["PYTHONPATH"] == str(REPO_ROOT)
