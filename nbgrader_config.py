@@ -57,7 +57,7 @@ c.OverwriteCells.add_missing_cells = True
 c.GradeWithEngine.memory_gib = 4.0
 c.GradeWithEngine.cell_timeout = 120.0
 c.GradeWithEngine.call_timeout = 20.0
-c.GradeWithEngine.item_cpu_seconds = 60.0
+c.GradeWithEngine.item_cpu_seconds = 240.0
 
 # Never grade or release editor droppings.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]

@@ -130,7 +130,7 @@ class GradeWithEngine(NbGraderPreprocessor):
     call_timeout = Float(20.0, help="Wall-clock seconds one call of a student function may run.").tag(
         config=True
     )
-    item_cpu_seconds = Float(60.0, help="CPU seconds one cell or call may use.").tag(config=True)
+    item_cpu_seconds = Float(240.0, help="CPU seconds one cell or call may use, over all threads.").tag(config=True)
     course_root = Unicode(str(REPO_ROOT), help="The nbgrader course root.").tag(config=True)
 
     def settings(self) -> SandboxSettings:

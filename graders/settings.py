@@ -24,8 +24,10 @@ class SandboxSettings:
     max_file_bytes: int = 1 * GiB
     cell_timeout: float = 120.0
     call_timeout: float = 20.0
-    # CPU seconds one item may burn; a multithreaded loop can burn CPU faster than wall time.
-    item_cpu_seconds: float = 60.0
+    # CPU seconds one item may burn over all its threads: a cell may keep 2 cores busy for its whole
+    # wall budget (TensorFlow training does), while a runaway on more threads is still stopped. A
+    # lower budget made training cells fail only when the machine was loaded (threads spin longer).
+    item_cpu_seconds: float = 240.0
     # Backstop for the whole kernel life, enforced by the OS (RLIMIT_CPU).
     kernel_cpu_seconds: int = 3600
     startup_timeout: float = 60.0
