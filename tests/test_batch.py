@@ -292,7 +292,11 @@ def test_a_submission_over_the_time_limit_is_killed_and_reported(tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_the_next_run_continues(tmp_path):
     reference = reference_submission(ASSIGNMENT, NOTEBOOK)
-    course = make_course(tmp_path, {f"s{i}": reference for i in range(3)})
+    # s1 sleeps in a cell, so the interrupt surely lands while it is being graded (a reference alone
+    # grades in about a second, faster than the test can react).
+    sleepy = nbformat.from_dict(reference)
+    sleepy.cells = [*reference.cells, nbformat.v4.new_code_cell("import time\ntime.sleep(30)")]
+    course = make_course(tmp_path, {"s0": reference, "s1": sleepy, "s2": reference})
     proc = subprocess.Popen(_batch_cmd(course, "--workers", "1"), env=ENV, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
