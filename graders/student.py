@@ -54,7 +54,7 @@ class Student:
     broken_functions: dict[str, str] = field(default_factory=dict)
     _counter: itertools.count = field(default_factory=itertools.count)
     _prefetched: dict[str, Outcome] = field(default_factory=dict)
-    _functions: dict[str, ast.FunctionDef] | None = None
+    _functions: tuple[tuple[str, ...], dict[str, ast.FunctionDef]] | None = None
 
     # -- running the notebook ------------------------------------------------------------------
 
@@ -105,10 +105,11 @@ class Student:
     def defined_functions(self) -> dict[str, ast.FunctionDef]:
         """Top-level functions the student's cells define (last definition wins).
 
-        Parsed once: graders ask for every case of every static check, and the cells never change.
+        Parsed once per set of cell sources: graders ask for every case of every static check.
         Callers get a fresh dict, so they may modify it.
         """
-        if self._functions is None:
+        sources = tuple(cell.source for cell in self.cells)
+        if self._functions is None or self._functions[0] != sources:
             found: dict[str, ast.FunctionDef] = {}
             for cell in self.cells:
                 try:
@@ -118,8 +119,8 @@ class Student:
                 for node in tree.body:
                     if isinstance(node, ast.FunctionDef):
                         found[node.name] = node
-            self._functions = found
-        return dict(self._functions)
+            self._functions = (sources, found)
+        return dict(self._functions[1])
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Returned:
         """Call the student's function `name` in the kernel and return its result as plain data.

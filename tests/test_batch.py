@@ -230,11 +230,21 @@ def _batch_cmd(course: Path, *args: str) -> list[str]:
 def _kernel_running_under(pid: int) -> psutil.Process | None:
     """The worker process (child of the batch) once its student kernel has started."""
     try:
-        for child in psutil.Process(pid).children():
-            if any("ipykernel" in " ".join(g.cmdline()) for g in child.children(recursive=True)):
-                return child
+        children = psutil.Process(pid).children()
     except psutil.Error:
-        pass
+        return None
+    for child in children:
+        try:
+            descendants = child.children(recursive=True)
+        except psutil.Error:
+            continue
+        for process in descendants:
+            try:
+                # One zombie or vanished process must not hide the live kernel beside it.
+                if "ipykernel" in " ".join(process.cmdline()):
+                    return child
+            except psutil.Error:
+                continue
     return None
 
 
