@@ -307,13 +307,18 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_continues(tmp_path):
     sleepy = nbformat.from_dict(reference)
     sleepy.cells = [*reference.cells, nbformat.v4.new_code_cell("import time\ntime.sleep(30)")]
     course = make_course(tmp_path, {"s0": reference, "s1": sleepy, "s2": reference})
+    # As from a terminal: a test run started in the background (`cmd &`) inherits SIGINT ignored,
+    # and Python then never raises KeyboardInterrupt.
     proc = subprocess.Popen(_batch_cmd(course, "--workers", "1"), env=ENV, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not (course / "autograded" / "s0").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    while _kernel_running_under(proc.pid) is None and time.monotonic() < deadline:
-        time.sleep(0.1)  # interrupt in the middle of the second submission
+    # Interrupt in the middle of the second submission, which sleeps for the whole cell limit (8 s).
+    second = time.monotonic() + 3
+    while _kernel_running_under(proc.pid) is None and time.monotonic() < min(deadline, second):
+        time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, out + err[-3000:]
