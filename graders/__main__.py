@@ -81,7 +81,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_bench_class(args: argparse.Namespace) -> int:
     from graders import bench_class
 
-    return bench_class.main(args.students, args.assignment or None)
+    per_assignment = {}
+    for spec in args.students_for or []:
+        name, _, count = spec.partition("=")
+        if not count.isdigit() or int(count) < 1:
+            print(f"--students-for wants ASSIGNMENT=N, got {spec!r}", file=sys.stderr)
+            return 2
+        per_assignment[name] = int(count)
+    return bench_class.main(args.students, args.assignment or None, per_assignment)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     bench_cls = sub.add_parser("bench-class", help="serial nbgrader vs batch on a synthetic class")
     bench_cls.add_argument("--students", type=int, default=40)
     bench_cls.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    bench_cls.add_argument("--students-for", action="append", metavar="ASSIGNMENT=N",
+                           help="a different class size for one assignment (repeatable)")
     bench_cls.set_defaults(func=cmd_bench_class)
     args = parser.parse_args(argv)
     # Logs go to stderr so that --json keeps stdout to exactly one object.

@@ -12,7 +12,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,23 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import psutil
 from nbclient import NotebookClient
 
 from graders import engine
+from graders.kernel import peak_rss_of
 from graders.settings import REPO_ROOT
 from graders.submissions import reference_submission, write_submission
 
 # Engine seconds per notebook may exceed bare nbclient by at most this factor.
 RATIO_GOAL = 1.15
-SAMPLE_SECONDS = 0.05
 MiB = 1024**2
 
 
 @dataclass
 class Run:
     seconds: float
-    peak_rss: int  # bytes, summed over the kernel's python processes at the worst sample
+    # Bytes: the kernel's Python process's own peak (VmHWM), read from /proc. Sampling the
+    # process tree from a thread instead cost the grading process enough CPU to skew the times.
+    peak_rss: int
     score: float = 0.0
     max_score: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # engine phases, see NotebookResult
@@ -57,48 +57,6 @@ class Series:
         return max(r.peak_rss for r in self.runs) / MiB
 
 
-def _python_descendants_rss() -> int:
-    """RSS summed over every python process below this one.
-
-    The kernel sits under prlimit/unshare/setpriv wrappers, so it is a grandchild or deeper;
-    only python processes count so the wrappers' small footprint does not blur the figure.
-    """
-    total = 0
-    try:
-        children = psutil.Process().children(recursive=True)
-    except psutil.Error:
-        return 0
-    for proc in children:
-        try:
-            if "python" in proc.name():
-                total += proc.memory_info().rss
-        except psutil.Error:
-            # Processes come and go between listing and reading (kernel start, shutdown).
-            continue
-    return total
-
-
-@contextmanager
-def _rss_sampler() -> Iterator[list[int]]:
-    """Yield a one-item list that holds the peak RSS seen until the block ends."""
-    peak = [0]
-    stop = threading.Event()
-
-    def sample() -> None:
-        while True:
-            peak[0] = max(peak[0], _python_descendants_rss())
-            if stop.wait(SAMPLE_SECONDS):
-                return
-
-    thread = threading.Thread(target=sample, name="bench-rss", daemon=True)
-    thread.start()
-    try:
-        yield peak
-    finally:
-        stop.set()
-        thread.join()
-
-
 @contextmanager
 def _env(name: str, value: str) -> Iterator[None]:
     """Set an environment variable for the block only: the CLI process may do more afterwards."""
@@ -114,12 +72,12 @@ def _env(name: str, value: str) -> Iterator[None]:
 
 
 def run_engine(path: Path, assignment: str, notebook: str) -> Run:
-    with _rss_sampler() as peak:
-        start = time.perf_counter()
-        result = engine.grade(path, assignment, notebook)
-        seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    result = engine.grade(path, assignment, notebook)
+    seconds = time.perf_counter() - start
     cells = [(run.cell.index, _first_line(run.cell.source), run.result.seconds) for run in result.cell_runs]
-    return Run(seconds, peak[0], result.score, result.max_score, dict(result.timings), cells)
+    return Run(seconds, result.kernel_peak_rss, result.score, result.max_score, dict(result.timings),
+               cells)
 
 
 def _first_line(source: str) -> str:
@@ -128,14 +86,22 @@ def _first_line(source: str) -> str:
 
 
 def run_nbclient(path: Path) -> Run:
-    with _rss_sampler() as peak:
-        start = time.perf_counter()
-        # Reading is inside the timed part because engine.grade reads the file too.
-        nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": str(path.parent)}})
-        client.execute()
-        seconds = time.perf_counter() - start
+    peak = [0]
+
+    def after_cell(**_: object) -> None:
+        # Read inside the kernel's life; the high-water mark only grows, so the last read is the peak.
+        process = getattr(getattr(client.km, "provisioner", None), "process", None)
+        if process is not None:
+            peak[0] = max(peak[0], peak_rss_of(process.pid))
+
+    start = time.perf_counter()
+    # Reading is inside the timed part because engine.grade reads the file too.
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}},
+                            on_cell_executed=after_cell)
+    client.execute()
+    seconds = time.perf_counter() - start
     errors = sum(1 for cell in nb.cells if cell.cell_type == "code"
                  for out in cell.get("outputs", []) if out.get("output_type") == "error")
     if errors:

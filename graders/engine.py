@@ -76,8 +76,10 @@ class NotebookResult:
     notes: list[str] = field(default_factory=list)
     cell_runs: list[CellRun] = field(default_factory=list)
     broken: str = ""
-    # Wall seconds of each phase: "kernel start", "notebook" (all cells), "checks".
+    # Wall seconds of each phase: "kernel start", "notebook" (all cells), "checks". The check
+    # session starts collecting while the kernel boots, so "checks" counts from the notebook's end.
     timings: dict[str, float] = field(default_factory=dict)
+    kernel_peak_rss: int = 0  # bytes: the kernel process's peak resident memory, over restarts
 
     @property
     def score(self) -> float:
@@ -147,25 +149,30 @@ def grade(
         shipped = {p.name for p in files}
         files += [p for p in _beside_notebook(submission.parent) if p.name not in shipped]
     kernel = StudentKernel(settings, course_root, files=files)
+    student = Student(kernel, prepared.cells)
     timings: dict[str, float] = {}
+    launched = time.perf_counter()
+
+    def run_notebook() -> None:
+        # Called by the check session after collecting: the kernel booted meanwhile.
+        kernel.wait_ready()
+        timings["kernel start"] = time.perf_counter() - launched
+        student.run_notebook()
+        timings["notebook"] = time.perf_counter() - launched - timings["kernel start"]
+
     try:
-        try:
-            started = time.perf_counter()
-            kernel.start()
-            timings["kernel start"] = time.perf_counter() - started
-            student = Student(kernel, prepared.cells)
-            student.run_notebook()
-            timings["notebook"] = time.perf_counter() - started - timings["kernel start"]
-        except KernelDied as exc:
-            reason = f"The notebook could not be run: {exc}."
-            result = zero_result(assignment, notebook, layout.items, layout.manual, reason)
-            result.notes = prepared.notes
-            return result
-        started = time.perf_counter()
-        collected = run_checks(grader_dir(course_root, assignment), student, wanted)
-        timings["checks"] = time.perf_counter() - started
+        kernel.launch()
+        collected = run_checks(grader_dir(course_root, assignment), student, wanted, run_notebook)
+        timings["checks"] = time.perf_counter() - launched - sum(timings.values())
     finally:
         kernel.shutdown()
+    if isinstance(collected.prepare_error, KernelDied):
+        reason = f"The notebook could not be run: {collected.prepare_error}."
+        result = zero_result(assignment, notebook, layout.items, layout.manual, reason)
+        result.notes = prepared.notes
+        return result
+    if collected.prepare_error is not None:
+        raise collected.prepare_error
     missing = wanted - set(collected.outcomes)
     if missing:
         log.error("checks named in the source but missing from the graders: %s", sorted(missing))
@@ -176,4 +183,5 @@ def grade(
             notes.append(f"cell {run.cell.index + 1} made the kernel die; it was skipped")
         elif run.result.status == "timeout":
             notes.append(f"cell {run.cell.index + 1} {run.result.error}; it was skipped")
-    return NotebookResult(assignment, notebook, items, layout.manual, notes, student.runs, timings=timings)
+    return NotebookResult(assignment, notebook, items, layout.manual, notes, student.runs,
+                          timings=timings, kernel_peak_rss=kernel.peak_rss_bytes)

@@ -32,6 +32,21 @@ log = logging.getLogger(__name__)
 MAX_OUTPUT_CHARS = 20_000
 
 
+def peak_rss_of(pid: int) -> int:
+    """A process's peak resident memory in bytes (VmHWM; 0 when it cannot be read).
+
+    The kernel's own high-water mark is exact and free, unlike sampling its RSS from outside.
+    """
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 class KernelDied(RuntimeError):
     """The kernel process exited (crash, os._exit, out of memory) or stopped answering."""
 
@@ -99,17 +114,27 @@ class StudentKernel:
         self.client: BlockingKernelClient | None = None
         self.isolated = False
         self.restarts = 0
+        # Peak resident memory of the kernel's Python process (VmHWM), the largest over restarts.
+        self.peak_rss_bytes = 0
         self._python_proc: psutil.Process | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Launch the kernel and wait until it answers."""
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the kernel process without waiting for it: the caller may do other work while
+        it boots (a kernel needs about 0.4 s to import IPython), then calls `wait_ready`."""
         connection_file = self.scratch / ".runtime" / f"kernel-{secrets.token_hex(8)}.json"
         write_connection_file(str(connection_file), ip="127.0.0.1")
         launch = kernel_launch(
             connection_file, self.scratch, self.settings, self.course_root, self.python
         )
         self.isolated = launch.isolated
+        self._python_proc = None
         if launch.isolated:
             self._give_scratch_to(self.settings.sandbox_user, self.settings.sandbox_group)
         self.proc = subprocess.Popen(
@@ -125,6 +150,9 @@ class StudentKernel:
         client.load_connection_file()
         client.start_channels()
         self.client = client
+
+    def wait_ready(self) -> None:
+        """Block until the launched kernel answers on its shell and iopub channels."""
         try:
             self._wait_ready()
         except Exception:
@@ -143,21 +171,35 @@ class StudentKernel:
         while time.monotonic() < deadline:
             if not self.alive():
                 raise KernelDied("the kernel exited while starting")
-            self.client.kernel_info()
+            msg_id = self.client.kernel_info()
             try:
                 self.client.get_shell_msg(timeout=0.5)
             except queue.Empty:
                 continue
-            # Found once: scanning the process table on every call would cost milliseconds each.
-            pythons = [p for p in self._kernel_processes() if "python" in (p.name() or "")]
-            self._python_proc = pythons[0] if pythons else None
-            # Drain the startup chatter so the first execute sees only its own messages.
-            while True:
-                try:
-                    self.client.get_iopub_msg(timeout=0.05)
-                except queue.Empty:
-                    return
+            if self._python_proc is None:
+                # Found once: scanning the process table on every call would cost milliseconds.
+                pythons = [p for p in self._kernel_processes() if "python" in (p.name() or "")]
+                self._python_proc = pythons[0] if pythons else None
+            # The iopub subscription is connected once the kernel's "idle" for this request
+            # arrives; before that, the first cell's output could be lost. Asking again (a round
+            # trip takes milliseconds) covers a subscription that joined after that message.
+            if self._iopub_idle_for(msg_id, timeout=0.03):
+                return
         raise KernelDied(f"the kernel did not start within {self.settings.startup_timeout:.0f} s")
+
+    def _iopub_idle_for(self, msg_id: str, timeout: float) -> bool:
+        assert self.client is not None
+        until = time.monotonic() + timeout
+        while (left := until - time.monotonic()) > 0:
+            try:
+                msg = self.client.get_iopub_msg(timeout=left)
+            except queue.Empty:
+                return False
+            if (msg.get("parent_header", {}).get("msg_id") == msg_id
+                    and msg.get("msg_type") == "status"
+                    and msg["content"].get("execution_state") == "idle"):
+                return True
+        return False
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -189,9 +231,14 @@ class StudentKernel:
             except psutil.Error:
                 pass
 
+    def _read_peak_rss(self) -> None:
+        if self._python_proc is not None:
+            self.peak_rss_bytes = max(self.peak_rss_bytes, peak_rss_of(self._python_proc.pid))
+
     def kill(self) -> None:
         if self.proc is None:
             return
+        self._read_peak_rss()
         for p in reversed(self._kernel_processes()):
             try:
                 p.kill()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,10 +66,15 @@ class _Deferred(BaseException):
 
 class _Recorder:
     """Stands in for the `student` fixture while calls are gathered: answers what is prefetched,
-    defers the rest, and passes everything else through."""
+    defers the rest, and passes everything else through.
 
-    def __init__(self, student: Student) -> None:
+    ahead: the notebook has not run yet, so nothing but the calls' arguments is known; any other
+    use of the student (its source, its cells) stops the case body.
+    """
+
+    def __init__(self, student: Student, ahead: bool = False) -> None:
         self._student = student
+        self._ahead = ahead
         self.pending: list[PendingCall] = []
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -85,6 +91,8 @@ class _Recorder:
         raise _Deferred
 
     def __getattr__(self, attr: str) -> Any:
+        if self._ahead:
+            raise _Deferred
         return getattr(self._student, attr)
 
 
@@ -104,8 +112,12 @@ def check_id_of(item: pytest.Item) -> str:
 class CollectResults:
     """pytest plugin: provides the `student` fixture and records each case's outcome."""
 
-    def __init__(self, student: Student | None, wanted: set[str] | None) -> None:
+    def __init__(self, student: Student | None, wanted: set[str] | None,
+                 prepare: Callable[[], None] | None = None) -> None:
         self._student = student
+        self._prepare = prepare
+        # What `prepare` raised; no check ran then.
+        self.prepare_error: BaseException | None = None
         self.wanted = wanted
         self.outcomes: dict[str, CheckOutcome] = {}
         self.collected: dict[str, int] = defaultdict(int)
@@ -130,6 +142,37 @@ class CollectResults:
                 self.collected[cid] += 1
                 self._groups[cid].append(item)
         items[:] = keep
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
+        """Gather the first calls of every case, let `prepare` run the notebook, then make them all
+        in one kernel request.
+
+        The gathering needs only the grading process, so it runs while the kernel is still
+        booting (the engine launches it before the session and `prepare` waits for it).
+        """
+        if self._prepare is None or self._student is None or session.config.option.collectonly:
+            return None
+        recorder = _Recorder(self._student, ahead=True)
+        for item in session.items:
+            if not _prefetchable(item):
+                continue
+            params = dict(item.callspec.params) if hasattr(item, "callspec") else {}
+            params["student"] = recorder
+            try:
+                item.obj(**{name: params[name] for name in item._fixtureinfo.argnames})
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # noqa: BLE001 - the graded run meets (and reports) it again
+                continue
+        try:
+            self._prepare()
+        except Exception as exc:  # noqa: BLE001 - the engine turns it into the notebook's result
+            self.prepare_error = exc
+            return True
+        if recorder.pending:
+            self._student.prefetch(recorder.pending)
+        return None
 
     def _prefetch_check(self, check_id: str) -> None:
         """Collect the kernel calls of all cases of a check ahead, then run them in few requests.
@@ -221,10 +264,18 @@ class CollectResults:
 
 
 def run_checks(
-    grader_dir: Path, student: Student | None, wanted: set[str] | None
+    grader_dir: Path,
+    student: Student | None,
+    wanted: set[str] | None,
+    prepare: Callable[[], None] | None = None,
 ) -> CollectResults:
-    """Run the grader package's tests for the wanted checks against one student."""
-    plugin = CollectResults(student, wanted)
+    """Run the grader package's tests for the wanted checks against one student.
+
+    prepare: called once after collection and before any check (the engine waits for the kernel
+        and runs the notebook there, so that collecting overlaps the kernel's start). If it raises,
+        no check runs and the exception is in `prepare_error`.
+    """
+    plugin = CollectResults(student, wanted, prepare)
     args = [
         str(grader_dir),
         "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:stepwise",
