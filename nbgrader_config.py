@@ -54,10 +54,13 @@ c.Autograde.sanitize_preprocessors = [
 c.OverwriteCells.add_missing_cells = True
 
 # Limits of a student kernel (see graders/settings.py for what each one bounds).
+# A cell or call that computes is bounded by CPU seconds, the same on a quiet or a busy machine;
+# the timeouts stop one that waits without computing (and anything at 4 times the timeout).
 c.GradeWithEngine.memory_gib = 4.0
 c.GradeWithEngine.cell_timeout = 120.0
 c.GradeWithEngine.call_timeout = 20.0
 c.GradeWithEngine.item_cpu_seconds = 240.0
+c.GradeWithEngine.call_cpu_seconds = 40.0
 
 # Never grade or release editor droppings.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]

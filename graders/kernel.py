@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 # Outputs kept per cell for the feedback report: enough to read, not enough to flood it.
 MAX_OUTPUT_CHARS = 20_000
+# An item that used less CPU than this share of its wall time is waiting, not computing.
+IDLE_CPU_SHARE = 0.25
+# Whatever it does, an item stops after this many times its wall-clock timeout.
+WALL_BACKSTOP = 4
 
 
 def peak_rss_of(pid: int) -> int:
@@ -168,10 +172,12 @@ class StudentKernel:
     def _wait_ready(self) -> None:
         assert self.client is not None
         deadline = time.monotonic() + self.settings.startup_timeout
+        asked: set[str] = set()
+        iopub_wait = 0.03
         while time.monotonic() < deadline:
             if not self.alive():
                 raise KernelDied("the kernel exited while starting")
-            msg_id = self.client.kernel_info()
+            asked.add(self.client.kernel_info())
             try:
                 self.client.get_shell_msg(timeout=0.5)
             except queue.Empty:
@@ -180,14 +186,16 @@ class StudentKernel:
                 # Found once: scanning the process table on every call would cost milliseconds.
                 pythons = [p for p in self._kernel_processes() if "python" in (p.name() or "")]
                 self._python_proc = pythons[0] if pythons else None
-            # The iopub subscription is connected once the kernel's "idle" for this request
-            # arrives; before that, the first cell's output could be lost. Asking again (a round
-            # trip takes milliseconds) covers a subscription that joined after that message.
-            if self._iopub_idle_for(msg_id, timeout=0.03):
+            # The iopub subscription is connected once an "idle" status for one of our requests
+            # arrives there; before that, the first cell's output could be lost. Asking again (a
+            # round trip takes milliseconds) covers a subscription that joined after such a
+            # message; the wait grows so that a kernel slowed by a loaded machine gets there too.
+            if self._iopub_idle_for(asked, timeout=iopub_wait):
                 return
+            iopub_wait = min(1.0, iopub_wait * 2)
         raise KernelDied(f"the kernel did not start within {self.settings.startup_timeout:.0f} s")
 
-    def _iopub_idle_for(self, msg_id: str, timeout: float) -> bool:
+    def _iopub_idle_for(self, msg_ids: set[str], timeout: float) -> bool:
         assert self.client is not None
         until = time.monotonic() + timeout
         while (left := until - time.monotonic()) > 0:
@@ -195,7 +203,7 @@ class StudentKernel:
                 msg = self.client.get_iopub_msg(timeout=left)
             except queue.Empty:
                 return False
-            if (msg.get("parent_header", {}).get("msg_id") == msg_id
+            if (msg.get("parent_header", {}).get("msg_id") in msg_ids
                     and msg.get("msg_type") == "status"
                     and msg["content"].get("execution_state") == "idle"):
                 return True
@@ -281,12 +289,22 @@ class StudentKernel:
 
     # -- execution -------------------------------------------------------------------------
 
-    def execute(self, code: str, timeout: float, keep_outputs: bool = True) -> ExecResult:
-        """Run code; stop it after `timeout` wall seconds or the item CPU budget.
+    def execute(self, code: str, timeout: float, keep_outputs: bool = True,
+                cpu_budget: float | None = None) -> ExecResult:
+        """Run code; stop it when it has used `cpu_budget` CPU seconds over all its threads
+        (default: the item CPU budget), or waited `timeout` wall seconds without computing, or
+        run `WALL_BACKSTOP` times `timeout` in any case.
+
+        Code that computes is limited by the CPU it uses, not by the wall clock: on a machine that
+        grades several submissions at once the same cell takes longer, and a wall-clock limit
+        would then cut a training that a quiet machine lets finish (a different score for the
+        same submission). Code that waits (sleep, a lock, a blocked read) uses no CPU; the
+        wall-clock limit catches it.
 
         A kernel that ignores the interrupt, or dies, is restarted; the caller re-runs whatever
         state it needs (status "died" or "timeout" with `restarted`).
         """
+        cpu_budget = self.settings.item_cpu_seconds if cpu_budget is None else cpu_budget
         if not self.alive() or self.client is None:
             raise KernelDied("the kernel is not running")
         client = self.client
@@ -308,12 +326,16 @@ class StudentKernel:
                                   now - started)
             if interrupted_at is None:
                 over = ""
-                if now - started > timeout:
-                    over = f"stopped after {timeout:.0f} s wall-clock limit"
+                elapsed = now - started
+                if elapsed > WALL_BACKSTOP * timeout:
+                    over = f"stopped after {WALL_BACKSTOP * timeout:.0f} s wall-clock limit"
                 elif now >= next_cpu_check:
                     next_cpu_check = now + 0.25
-                    if self._cpu_seconds() - cpu_start > self.settings.item_cpu_seconds:
-                        over = f"stopped after {self.settings.item_cpu_seconds:.0f} s CPU limit"
+                    used = self._cpu_seconds() - cpu_start
+                    if used > cpu_budget:
+                        over = f"stopped after {cpu_budget:.0f} s CPU limit"
+                    elif elapsed > timeout and used < IDLE_CPU_SHARE * elapsed:
+                        over = f"stopped after {timeout:.0f} s of waiting without computing"
                 if over:
                     stop_reason = over
                     interrupted_at = now

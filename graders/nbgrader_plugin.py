@@ -126,11 +126,13 @@ class GradeWithEngine(NbGraderPreprocessor):
     """Runs the student's cells in a sandboxed kernel and the hidden pytest graders outside it."""
 
     memory_gib = Float(4.0, help="Memory limit of a student kernel, in GiB.").tag(config=True)
-    cell_timeout = Float(120.0, help="Wall-clock seconds one notebook cell may run.").tag(config=True)
-    call_timeout = Float(20.0, help="Wall-clock seconds one call of a student function may run.").tag(
-        config=True
-    )
-    item_cpu_seconds = Float(240.0, help="CPU seconds one cell or call may use, over all threads.").tag(config=True)
+    cell_timeout = Float(120.0, help="Wall-clock seconds one notebook cell may wait without computing "
+                                     "(4 times this in any case).").tag(config=True)
+    call_timeout = Float(20.0, help="Wall-clock seconds one call of a student function may wait without "
+                                    "computing (4 times this in any case).").tag(config=True)
+    item_cpu_seconds = Float(240.0, help="CPU seconds one cell may use, over all threads.").tag(config=True)
+    call_cpu_seconds = Float(0.0, help="CPU seconds one call of a student function may use, over all "
+                                       "threads (0: twice call_timeout).").tag(config=True)
     course_root = Unicode(str(REPO_ROOT), help="The nbgrader course root.").tag(config=True)
 
     def settings(self) -> SandboxSettings:
@@ -139,6 +141,7 @@ class GradeWithEngine(NbGraderPreprocessor):
             cell_timeout=self.cell_timeout,
             call_timeout=self.call_timeout,
             item_cpu_seconds=self.item_cpu_seconds,
+            call_cpu_seconds=self.call_cpu_seconds,
         )
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:

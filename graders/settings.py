@@ -16,18 +16,22 @@ GiB = 1024**3
 class SandboxSettings:
     """Resource limits for one student kernel.
 
-    Wall-clock and CPU limits apply per graded item (one notebook cell or one call of a student
-    function); the memory limit applies to the whole kernel.
+    CPU and wall-clock limits apply per graded item (one notebook cell or one call of a student
+    function); the memory limit applies to the whole kernel. An item that computes is bounded by
+    CPU seconds, which do not depend on how busy the machine is, so a submission gets the same
+    score whether it is graded alone or beside others. The wall-clock timeouts stop items that
+    wait without computing, and every item at 4 times its timeout (kernel.WALL_BACKSTOP).
     """
 
     memory_bytes: int = 4 * GiB
     max_file_bytes: int = 1 * GiB
     cell_timeout: float = 120.0
     call_timeout: float = 20.0
-    # CPU seconds one item may burn over all its threads: a cell may keep 2 cores busy for its whole
-    # wall budget (TensorFlow training does), while a runaway on more threads is still stopped. A
-    # lower budget made training cells fail only when the machine was loaded (threads spin longer).
+    # CPU seconds a cell may burn over all its threads: it may keep 2 cores busy for its whole
+    # timeout (TensorFlow training does), while a runaway on more threads is still stopped.
     item_cpu_seconds: float = 240.0
+    # CPU seconds a call of a student function may burn; 0 means 2 x call_timeout.
+    call_cpu_seconds: float = 0.0
     # Backstop for the whole kernel life, enforced by the OS (RLIMIT_CPU).
     kernel_cpu_seconds: int = 3600
     startup_timeout: float = 60.0
@@ -48,6 +52,10 @@ class SandboxSettings:
             "PYTHONHASHSEED": "0",
         }
     )
+
+    def __post_init__(self) -> None:
+        if not self.call_cpu_seconds:
+            object.__setattr__(self, "call_cpu_seconds", 2 * self.call_timeout)
 
 
 def hidden_paths(course_root: Path) -> list[Path]:

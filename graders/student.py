@@ -11,7 +11,6 @@ import ast
 import functools
 import itertools
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,10 @@ from graders.kernel import ExecResult, KernelDied, StudentKernel
 from graders.notebook import StudentCell
 
 log = logging.getLogger(__name__)
+
+
+# Share of the call time limit during which a batched request may start calls.
+BATCH_START_SHARE = 0.1
 
 
 class StudentError(AssertionError):
@@ -151,7 +154,7 @@ class Student:
         try:
             code = f"__convlab_call__({name!r}, {str(call_dir)!r})"
             result = self.kernel.execute(code, timeout=self.kernel.settings.call_timeout,
-                                         keep_outputs=False)
+                                         keep_outputs=False, cpu_budget=self.kernel.settings.call_cpu_seconds)
             if result.status == "timeout":
                 outcome: Outcome = _Stopped("timeout", result.error)
                 if result.restarted:
@@ -192,20 +195,23 @@ class Student:
             return False
         jobs = [(p, self._new_call_dir(p.name, p.args, p.kwargs, p.get)) for p in todo.values()]
         timeout = self.kernel.settings.call_timeout
+        # Calls start only in the request's first tenth, so a call stopped by the time limit had
+        # at least nine tenths of a single call's budget: it counts as a call that did not finish.
+        budget = BATCH_START_SHARE * timeout
         try:
-            code = f"__convlab_call_many__({[(p.name, str(d)) for p, d in jobs]!r})"
-            started = time.time()
-            result = self.kernel.execute(code, timeout=timeout, keep_outputs=False)
+            code = f"__convlab_call_many__({[(p.name, str(d)) for p, d in jobs]!r}, {budget!r})"
+            result = self.kernel.execute(code, timeout=timeout, keep_outputs=False,
+                                         cpu_budget=self.kernel.settings.call_cpu_seconds)
             for pending, call_dir in jobs:
                 if (call_dir / "result.json").exists():
                     self._prefetched[pending.key] = _read(call_dir)
                     continue
-                # The first call without a result was running when the request stopped.
+                # The first call without a result was running when the request stopped, or the
+                # budget ran out before it started (then it runs in a later request).
                 if (call_dir / "started").exists():
-                    ran_alone = (call_dir / "started").stat().st_mtime - started < 0.1 * timeout
                     if result.status == "died":
                         self._prefetched[pending.key] = _Stopped("died")
-                    elif result.status == "timeout" and ran_alone:
+                    elif result.status == "timeout":
                         self._prefetched[pending.key] = _Stopped("timeout", result.error)
                 break
             if result.status == "died" or result.restarted:

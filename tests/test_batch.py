@@ -38,7 +38,8 @@ def _template_course() -> Path:
                          ("source", "release", "graders", "solutions", "nbgrader_config.py"))
     with (course / "nbgrader_config.py").open("a") as fh:
         # Short limits keep a hanging submission short.
-        fh.write("\nc.GradeWithEngine.cell_timeout = 8.0\nc.GradeWithEngine.call_timeout = 4.0\n")
+        fh.write("\nc.GradeWithEngine.cell_timeout = 8.0\nc.GradeWithEngine.call_timeout = 4.0\n"
+                 "c.GradeWithEngine.item_cpu_seconds = 8.0\nc.GradeWithEngine.call_cpu_seconds = 4.0\n")
     done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force",
                            "--log-level=ERROR"], cwd=course, env=ENV, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -100,7 +100,12 @@ history = model.fit(np.zeros((8, 6, 6, 1)), np.zeros(8, int), epochs=2, verbose=
 
 BATCH_CELLS = '''
 import os
+import time
 import numpy as np
+
+def slow_id(n):
+    time.sleep(0.15)
+    return n
 
 def double(x):
     return np.asarray(x) * 2
@@ -141,6 +146,17 @@ def test_prefetched_answers_equal_single_calls(batch_student):
     for a, b in zip(batched, single, strict=True):
         np.testing.assert_array_equal(a.value, b.value)
         assert (a.type_name, a.library_calls) == (b.type_name, b.library_calls)
+
+
+def test_a_batch_starts_no_call_after_its_budget(batch_student):
+    # call_timeout 2 s: calls may start during the first 0.2 s of a request only.
+    calls = [PendingCall("slow_id", (n,), {}) for n in range(6)]
+    assert batch_student.prefetch(calls)
+    cached = [batch_student.is_cached(c.name, c.args, c.kwargs) for c in calls]
+    assert cached[0] and not all(cached), cached
+    # The calls left out are made later, and none counts as a call that did not finish.
+    assert [batch_student.call("slow_id", n).value for n in range(6)] == list(range(6))
+    assert not batch_student.broken_functions
 
 
 def test_a_hanging_call_in_a_batch_is_reported_and_the_rest_kept(batch_student):

@@ -100,7 +100,8 @@ def graded_class(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("course"),
                          ("source", "release", "graders", "solutions", "nbgrader_config.py"))
     with (course / "nbgrader_config.py").open("a") as fh:
-        fh.write("\nc.GradeWithEngine.cell_timeout = 8.0\nc.GradeWithEngine.call_timeout = 4.0\n")
+        fh.write("\nc.GradeWithEngine.cell_timeout = 8.0\nc.GradeWithEngine.call_timeout = 4.0\n"
+                 "c.GradeWithEngine.item_cpu_seconds = 8.0\nc.GradeWithEngine.call_cpu_seconds = 4.0\n")
     env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", PYTHONWARNINGS="ignore")
     run = lambda *args: subprocess.run([str(BIN / "nbgrader"), *args, "--log-level=ERROR"],  # noqa: E731
                                        cwd=course, env=env, capture_output=True, text=True)
