@@ -104,6 +104,13 @@ def _prefetchable(item: pytest.Item) -> bool:
     return all(name == "student" or name in params for name in item._fixtureinfo.argnames)
 
 
+def _run_body(item: pytest.Function, recorder: _Recorder) -> None:
+    """Run a prefetchable case's body with the recorder as its `student`; raises what it raises."""
+    params = dict(item.callspec.params) if hasattr(item, "callspec") else {}
+    params["student"] = recorder
+    item.obj(**{name: params[name] for name in item._fixtureinfo.argnames})
+
+
 def check_id_of(item: pytest.Item) -> str:
     name = getattr(item, "originalname", None) or item.name.split("[")[0]
     return name.removeprefix("test_")
@@ -157,10 +164,8 @@ class CollectResults:
         for item in session.items:
             if not _prefetchable(item):
                 continue
-            params = dict(item.callspec.params) if hasattr(item, "callspec") else {}
-            params["student"] = recorder
             try:
-                item.obj(**{name: params[name] for name in item._fixtureinfo.argnames})
+                _run_body(item, recorder)
             except (KeyboardInterrupt, SystemExit):
                 raise
             except BaseException:  # noqa: BLE001 - the graded run meets (and reports) it again
@@ -193,10 +198,8 @@ class CollectResults:
             recorder = _Recorder(student)
             stopped = []
             for item in todo:
-                params = dict(item.callspec.params) if hasattr(item, "callspec") else {}
-                params["student"] = recorder
                 try:
-                    item.obj(**{name: params[name] for name in item._fixtureinfo.argnames})
+                    _run_body(item, recorder)
                 except _Deferred:
                     stopped.append(item)
                     continue

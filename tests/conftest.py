@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graders import engine
+from graders import engine, gradebook_db
 from graders.engine import NotebookResult
 from graders.settings import REPO_ROOT
 
@@ -75,3 +75,13 @@ def reference_nb() -> nbformat.NotebookNode:
 @pytest.fixture(scope="session")
 def release_nb() -> nbformat.NotebookNode:
     return release_of(ASSIGNMENT)
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    """A PostgreSQL gradebook URL on a throw-away local server (Debian's package), or a skip."""
+    problem = gradebook_db.postgres_problem(install=True)
+    if problem:
+        pytest.skip(f"no PostgreSQL server can run here: {problem}")
+    with gradebook_db.local_postgres() as url:
+        yield url

@@ -132,10 +132,9 @@ def test_progress_line_has_eta_and_failures():
     assert "2/4 graded, 1 failed" in text and "ETA" in text
 
 
-@pytest.mark.slow  # a second interpreter importing nbgrader
-def test_gradebook_sessions_are_exclusive_across_processes(tmp_path):
-    """While a worker holds a Gradebook open, another process cannot open one."""
-    url = f"sqlite:///{tmp_path / 'gb.db'}"
+def assert_sessions_exclusive(url: str) -> None:
+    """While this process holds a Gradebook open on `url`, another process cannot open one: it
+    waits for the lock, then opens it."""
     code = ("import sys,time\nfrom graders import gradebook_db\nfrom nbgrader.api import Gradebook\n"
             "with gradebook_db.serialised_gradebook(sys.argv[1]):\n"
             "    print('ready', flush=True)\n    t=time.monotonic()\n    gb=Gradebook(sys.argv[1], 'convlab')\n"
@@ -149,6 +148,12 @@ def test_gradebook_sessions_are_exclusive_across_processes(tmp_path):
         gb.close()
     out, _ = other.communicate(timeout=30)
     assert float(out.strip()) >= 1.0  # it waited for the lock
+
+
+@pytest.mark.slow  # a second interpreter importing nbgrader
+def test_gradebook_sessions_are_exclusive_across_processes(tmp_path):
+    """While a worker holds a Gradebook open, another process cannot open one."""
+    assert_sessions_exclusive(f"sqlite:///{tmp_path / 'gb.db'}")
 
 
 # ---------------------------------------------------------------- the class, serial vs batch

@@ -10,19 +10,10 @@ from conftest import ASSIGNMENT, NOTEBOOK
 from test_batch import auto_scores, make_course
 from test_postgres_gradebook import check_scores, small_class
 
-from graders import batch, gradebook_db
+from graders import batch
 from graders.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    problem = gradebook_db.postgres_problem(install=True)
-    if problem:
-        pytest.skip(f"no PostgreSQL server can run here: {problem}")
-    with gradebook_db.local_postgres() as url:
-        yield url
 
 
 def test_dask_local_cluster_grades_the_class_into_postgres(pg_url, tmp_path, monkeypatch):

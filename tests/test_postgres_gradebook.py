@@ -5,25 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 from conftest import ASSIGNMENT, NOTEBOOK
-from test_batch import BIN, ENV, auto_scores, make_course
+from test_batch import BIN, ENV, assert_sessions_exclusive, auto_scores, make_course
 
-from graders import gradebook_db
 from graders.submissions import corpus, reference_submission, release_notebook, with_answer
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    problem = gradebook_db.postgres_problem(install=True)
-    if problem:
-        pytest.skip(f"no PostgreSQL server can run here: {problem}")
-    with gradebook_db.local_postgres() as url:
-        yield url
 
 
 def small_class():
@@ -45,22 +34,8 @@ def check_scores(scores: dict[tuple[str, str], float | None], students) -> None:
         assert all(scores[("no_flip", c)] == full[c] for c in cells if c != "test_conv1d")
 
 
-def test_advisory_lock_serialises_sessions_across_processes(pg_url, tmp_path):
-    code = ("import sys,time\nfrom graders import gradebook_db\nfrom nbgrader.api import Gradebook\n"
-            "with gradebook_db.serialised_gradebook(sys.argv[1]):\n    print('ready', flush=True)\n"
-            "    t=time.monotonic()\n    gb=Gradebook(sys.argv[1], 'convlab')\n"
-            "    print(round(time.monotonic()-t, 2), flush=True)\n    gb.close()\n")
-    from nbgrader.api import Gradebook
-
-    with gradebook_db.serialised_gradebook(pg_url):
-        gb = Gradebook(pg_url, "convlab")
-        other = subprocess.Popen([sys.executable, "-c", code, pg_url], env=ENV, stdout=subprocess.PIPE, text=True)
-        assert other.stdout.readline().strip() == "ready"
-        time.sleep(1.5)
-        assert other.poll() is None
-        gb.close()
-    out, _ = other.communicate(timeout=30)
-    assert float(out.strip()) >= 1.0
+def test_advisory_lock_serialises_sessions_across_processes(pg_url):
+    assert_sessions_exclusive(pg_url)
 
 
 def test_batch_into_postgres_matches_serial_engine_and_exports(pg_url, tmp_path):
