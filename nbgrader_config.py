@@ -12,6 +12,7 @@ import sys
 COURSE_ROOT = os.path.dirname(os.path.abspath(globals().get("__file__", "nbgrader_config.py")))
 sys.path.insert(0, COURSE_ROOT)
 
+import nbgrader
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
@@ -61,6 +62,18 @@ c.GradeWithEngine.cell_timeout = 120.0
 c.GradeWithEngine.call_timeout = 20.0
 c.GradeWithEngine.item_cpu_seconds = 240.0
 c.GradeWithEngine.call_cpu_seconds = 40.0
+
+# Feedback pages: nbgrader's feedback template with a contents list that names each task
+# (`conv1d`, `correlate1d`, ...) instead of "Test cell" (templates/feedback_convlab). Scoped to the
+# exporter of `generate_feedback`, so formgrader keeps its own template.
+FORMGRADER = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader")
+c.GenerateFeedback.HTMLExporter.template_name = "feedback_convlab"
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [os.path.join(COURSE_ROOT, "templates")]
+# Where `feedback/index.html.j2` (extended) and the Bootstrap CSS it inlines are found.
+c.GenerateFeedback.HTMLExporter.extra_template_paths = [
+    os.path.join(FORMGRADER, "templates"),
+    os.path.join(FORMGRADER, "static", "node_modules", "bootstrap", "dist", "css"),
+]
 
 # Never grade or release editor droppings.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]

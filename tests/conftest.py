@@ -61,6 +61,8 @@ def release_of(assignment: str) -> nbformat.NotebookNode:
 def copy_course(dest: Path, names: tuple[str, ...] = ("source", "graders", "solutions", "nbgrader_config.py")) -> Path:
     """A throw-away copy of the course root (for tests that run nbgrader or change files)."""
     dest.mkdir(parents=True, exist_ok=True)
+    if "nbgrader_config.py" in names:
+        names = (*names, "templates")  # the config selects the feedback template kept there
     for name in names:
         src = REPO_ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / name)
