@@ -12,14 +12,24 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # TensorFlow 2.21's oneDNN kernels miscompute some strided convolutions (see graders/settings.py).
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: setup release demo test test-fast lint bench bench-class test-deps sync clean
+.PHONY: setup sandbox-deps release demo test test-fast lint bench bench-class test-deps sync clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) sandbox-deps
+
+# Student kernels run in a bubblewrap sandbox (graders/sandbox.py); grading refuses to run without it.
+sandbox-deps:
+	@if ! command -v bwrap >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else \
+	    echo "bubblewrap is required to sandbox student kernels: sudo apt-get install bubblewrap" >&2; exit 1; \
+	  fi; \
+	fi
 
 release: setup
 	@for a in $(ASSIGNMENTS); do \

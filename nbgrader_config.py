@@ -62,6 +62,11 @@ c.GradeWithEngine.cell_timeout = 120.0
 c.GradeWithEngine.call_timeout = 20.0
 c.GradeWithEngine.item_cpu_seconds = 240.0
 c.GradeWithEngine.call_cpu_seconds = 40.0
+c.GradeWithEngine.tmp_mib = 512.0
+# Kernels run in a bubblewrap sandbox (graders/sandbox.py): only their own folder, the Python
+# environment and read-only system directories, no network. Without bubblewrap, grading refuses to
+# run; set this to True only where a student checks their own notebook.
+c.GradeWithEngine.allow_unsandboxed = False
 
 # Feedback pages: nbgrader's feedback template with a contents list that names each task
 # (`conv1d`, `correlate1d`, ...) instead of "Test cell" (templates/feedback_convlab). Scoped to the

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
 from pathlib import Path
 
 from graders import engine, report
+from graders.sandbox import SandboxUnavailable
 from graders.settings import REPO_ROOT
 
 
@@ -27,7 +29,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.notebook)
     root = Path(args.course_root)
     assignment = args.assignment or _guess_assignment(path, root)
-    result = engine.grade(path, assignment, path.stem, course_root=root)
+    from graders.nbgrader_plugin import configured_settings
+
+    settings = configured_settings(root)
+    if args.allow_unsandboxed:
+        settings = dataclasses.replace(settings, allow_unsandboxed=True)
+    try:
+        result = engine.grade(path, assignment, path.stem, course_root=root, settings=settings)
+    except SandboxUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if args.json:
         sys.stdout.write(json.dumps(report.notebook_json(result)) + "\n")
     else:
@@ -61,8 +72,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from graders import batch, class_report
 
     root = Path(args.course_root)
-    result = batch.run_batch(root, args.assignment, workers=args.workers, students=args.student or None,
-                             force=args.force, db_url=args.db, scheduler=args.scheduler, timeout=args.timeout)
+    try:
+        result = batch.run_batch(root, args.assignment, workers=args.workers, students=args.student or None,
+                                 force=args.force, db_url=args.db, scheduler=args.scheduler, timeout=args.timeout)
+    except SandboxUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(batch.summary(root, args.assignment, result, args.db))
     if not args.no_report:
         print(f"reports: {class_report.write_reports(root, args.assignment, args.db)}")
@@ -99,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("notebook")
     check.add_argument("--assignment", help="assignment id, e.g. 02_conv1d")
     check.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    check.add_argument("--allow-unsandboxed", action="store_true",
+                       help="grade even if the kernel cannot be sandboxed (your own notebook on a laptop)")
     check.set_defaults(func=cmd_check)
     sync = sub.add_parser("sync", help="write solutions/ into the source notebook's solution cells")
     sync.add_argument("assignment")

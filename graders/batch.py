@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -416,12 +417,19 @@ def run_local(tasks: list[Task], workers: int, timeout: float, on_result: OnResu
                 _kill_tree(proc)
 
 
-def run_dask(tasks: list[Task], scheduler: str, on_result: OnResult, progress: Progress) -> None:
-    """One Dask task per submission; a task lost with its worker is resubmitted once."""
+def run_dask(tasks: list[Task], scheduler: str, on_result: OnResult, progress: Progress,
+             security: Any = None) -> None:
+    """One Dask task per submission; a task lost with its worker is resubmitted once.
+
+    security: a `distributed.security.Security`; by default the one Dask's configuration describes
+    (`distributed.comm.tls.*`, e.g. DASK_DISTRIBUTED__COMM__TLS__CA_FILE), so a cluster that
+    requires TLS client certificates is reached with them.
+    """
     from distributed import Client, as_completed
+    from distributed.security import Security
 
     run_id = uuid.uuid4().hex[:8]  # keys stay unique if two batches share a cluster
-    with Client(scheduler, timeout="30s") as client:
+    with Client(scheduler, timeout="30s", security=security or Security()) as client:
         futures = {}
         for task in tasks:
             fut = client.submit(grade_task, task, pure=False,
@@ -469,13 +477,19 @@ def default_workers() -> int:
 
 def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
               students: list[str] | None = None, force: bool = False, db_url: str | None = None,
-              scheduler: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+              scheduler: str | None = None, security: Any = None, timeout: float = DEFAULT_TIMEOUT,
               progress_stream=sys.stderr) -> BatchResult:  # noqa: ANN001
     """Grade every (or the named) submission of `assignment` that is not graded yet."""
     started = time.monotonic()
     course_root = course_root.resolve()
     if not (course_root / "source" / assignment).is_dir():
         raise SystemExit(f"no assignment {assignment!r} in {course_root / 'source'}")
+    if not scheduler:
+        # Refuse once, before any work, rather than once per submission (SandboxUnavailable).
+        from graders.kernel import sandbox_note
+        from graders.nbgrader_plugin import configured_settings
+
+        sandbox_note(configured_settings(course_root))
     url = gradebook_db.resolve_db_url(db_url, course_root)
     course_id = gradebook_db.config_course_id(course_root)
     if scheduler and gradebook_db.backend(url) == "sqlite":
@@ -513,7 +527,7 @@ def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
               f"{len(lines)} already graded", file=progress_stream, flush=True)
     try:
         if scheduler:
-            run_dask(tasks, scheduler, on_result, progress)
+            run_dask(tasks, scheduler, on_result, progress, security)
         elif tasks:
             run_local(tasks, n, timeout, on_result, progress)
     except KeyboardInterrupt:

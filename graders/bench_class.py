@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from graders.kernel import CPU_LOG_ENV
 from graders.settings import REPO_ROOT
 from graders.submissions import corpus, reference_submission, release_notebook, with_answer, write_submission
 
@@ -77,13 +78,17 @@ def _env() -> dict[str, str]:
                 PYTHONPATH=str(REPO_ROOT), TF_CPP_MIN_LOG_LEVEL="2")
 
 
-def _run(cmd: list[str], cwd: Path) -> float:
+def _run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Run one grading command: (wall seconds, CPU seconds its student kernels used)."""
+    cpu_log = cwd / f"kernel-cpu-{time.monotonic_ns()}.log"
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, cwd=cwd, env={**_env(), CPU_LOG_ENV: str(cpu_log)}, capture_output=True,
+                          text=True, check=False)
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 3):  # 3: the batch finished with failed submissions (reported below)
         raise SystemExit(f"{' '.join(cmd[:4])}... failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return seconds
+    kernel_cpu = sum(float(x) for x in cpu_log.read_text().split()) if cpu_log.exists() else 0.0
+    return seconds, kernel_cpu
 
 
 def scores(course: Path, assignments: list[str]) -> dict[tuple[str, ...], float | None]:
@@ -133,6 +138,7 @@ def main(students: int = 40, only: list[str] | None = None, per_assignment: dict
         modes = {SERIAL: None, ONE: 1, TWO: 2}
         courses: dict[str, Path] = {}
         seconds: dict[str, dict[str, float]] = {label: {} for label in modes}
+        kernel_cpu: dict[str, dict[str, float]] = {label: {} for label in modes}
         for label in modes:
             course = _copy_course(tmp / f"course{len(courses)}")
             layout = build_class(course, assignments, counts)
@@ -155,12 +161,19 @@ def main(students: int = 40, only: list[str] | None = None, per_assignment: dict
                     cmd = [sys.executable, "-m", "graders", "--course-root", str(course), "batch", a,
                            "--workers", str(workers), "--no-report"]
                 load = os.getloadavg()[0]
-                seconds[label][a] = _run(cmd, course)
+                seconds[label][a], kernel_cpu[label][a] = _run(cmd, course)
                 loads += [load, os.getloadavg()[0]]
-                print(f"  {a:<16} {label:<30} {seconds[label][a]:8.1f} s "
+                print(f"  {a:<16} {label:<30} {seconds[label][a]:8.1f} s, kernels {kernel_cpu[label][a]:7.1f} CPU-s "
                       f"(load average {load:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)
         for line in _table(seconds, notebooks, counts):
             print(line)
+        cores = os.cpu_count() or 1
+        for label in modes:
+            wall, cpu = sum(seconds[label].values()), sum(kernel_cpu[label].values())
+            # The kernels' CPU is the work no grader can avoid: efficiency 1 means the cores did
+            # nothing else and never sat idle.
+            print(f"CPU efficiency, {label}: kernels' {cpu:.0f} CPU-s / ({wall:.0f} s x {cores} cores) = "
+                  f"{cpu / (wall * cores):.2f}")
         base, two = sum(seconds[SERIAL].values()), sum(seconds[TWO].values())
         ratio = base / two
         print(f"goal: batch --workers 2 >= {GOAL}x faster than serial nbgrader: "

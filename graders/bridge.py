@@ -414,7 +414,7 @@ def clear_call(call_dir: Path) -> None:
     shutil.rmtree(call_dir, ignore_errors=True)
 
 
-def chown_for_kernel(call_dir: Path, user: str, group: str) -> None:
-    shutil.chown(call_dir, user, group)
+def chown_for_kernel(call_dir: Path, uid: int, gid: int) -> None:
+    os.chown(call_dir, uid, gid)
     for name in os.listdir(call_dir):
-        shutil.chown(call_dir / name, user, group)
+        os.chown(call_dir / name, uid, gid)

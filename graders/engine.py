@@ -148,7 +148,7 @@ def grade(
         # student's copy, so an edited helper cannot change what the grader measures.
         shipped = {p.name for p in files}
         files += [p for p in _beside_notebook(submission.parent) if p.name not in shipped]
-    kernel = StudentKernel(settings, course_root, files=files)
+    kernel = StudentKernel(settings, files=files)
     student = Student(kernel, prepared.cells)
     timings: dict[str, float] = {}
     launched = time.perf_counter()
@@ -177,7 +177,7 @@ def grade(
     if missing:
         log.error("checks named in the source but missing from the graders: %s", sorted(missing))
     items = [_score_item(item, collected.outcomes, "") for item in layout.items]
-    notes = list(prepared.notes)
+    notes = ([kernel.sandbox_note] if kernel.sandbox_note else []) + list(prepared.notes)
     for run in student.runs:
         if run.result.status == "died":
             notes.append(f"cell {run.cell.index + 1} made the kernel die; it was skipped")

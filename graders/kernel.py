@@ -23,13 +23,19 @@ import psutil
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
-from graders.sandbox import kernel_launch
-from graders.settings import REPO_ROOT, SandboxSettings, venv_python
+from graders.sandbox import kernel_launch, require_sandbox
+from graders.settings import SandboxSettings, venv_python
 
 log = logging.getLogger(__name__)
 
 # Outputs kept per cell for the feedback report: enough to read, not enough to flood it.
 MAX_OUTPUT_CHARS = 20_000
+# Inline figures kept per kernel (over all its cells), so a notebook that draws 10,000 plots cannot
+# blow up the gradebook: the first figures are kept, later ones replaced by a note.
+MAX_FIGURE_BYTES = 4_000_000
+MAX_FIGURES_PER_CELL = 12
+# Benchmarks set this to a file path: every kernel appends the CPU seconds it used when it ends.
+CPU_LOG_ENV = "CONVLAB_KERNEL_CPU_LOG"
 # An item that used less CPU than this share of its wall time is waiting, not computing.
 IDLE_CPU_SHARE = 0.25
 # Whatever it does, an item stops after this many times its wall-clock timeout.
@@ -89,6 +95,12 @@ def _scratch_parent() -> Path:
     return parent
 
 
+def sandbox_note(settings: SandboxSettings) -> str | None:
+    """None when kernels will run sandboxed; the report's one-line note when the configuration
+    allows grading without the sandbox; SandboxUnavailable otherwise."""
+    return require_sandbox(settings, venv_python(), _scratch_parent() / ".sandbox")
+
+
 class StudentKernel:
     """A kernel that runs one student's code under the sandbox limits.
 
@@ -98,13 +110,15 @@ class StudentKernel:
     def __init__(
         self,
         settings: SandboxSettings | None = None,
-        course_root: Path = REPO_ROOT,
         files: list[Path] | None = None,
     ) -> None:
         self.settings = settings or SandboxSettings()
-        self.course_root = course_root
         self.python = venv_python()
-        self.scratch = _scratch_parent() / f"k-{secrets.token_hex(16)}"
+        parent = _scratch_parent()
+        self.support = parent / ".sandbox"
+        # Refuse before any file is copied: an unsandboxed kernel is an error unless allowed.
+        self.sandbox_note = sandbox_note(self.settings)
+        self.scratch = parent / f"k-{secrets.token_hex(16)}"
         self.scratch.mkdir(mode=0o700)
         for extra in files or []:
             target = self.scratch / extra.name
@@ -112,15 +126,22 @@ class StudentKernel:
                 shutil.copytree(extra, target)
             else:
                 shutil.copy2(extra, target)
-        for sub in ("tmp", ".ipython", ".matplotlib", ".runtime", ".jupyter", ".keras", "calls"):
+        for sub in (".ipython", ".matplotlib", ".runtime", ".jupyter", ".keras", "calls"):
             (self.scratch / sub).mkdir(exist_ok=True)
         self.proc: subprocess.Popen[bytes] | None = None
         self.client: BlockingKernelClient | None = None
-        self.isolated = False
+        # (uid, gid) the kernel runs as when it is not the grading user; files for it get that owner.
+        self.owner: tuple[int, int] | None = None
         self.restarts = 0
+        self.figure_bytes = 0  # inline figures kept so far (MAX_FIGURE_BYTES)
+        self.cpu_seconds = 0.0  # CPU the kernel used over its life, restarts included
         # Peak resident memory of the kernel's Python process (VmHWM), the largest over restarts.
         self.peak_rss_bytes = 0
         self._python_proc: psutil.Process | None = None
+
+    @property
+    def sandboxed(self) -> bool:
+        return self.sandbox_note is None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -133,14 +154,14 @@ class StudentKernel:
         """Start the kernel process without waiting for it: the caller may do other work while
         it boots (a kernel needs about 0.4 s to import IPython), then calls `wait_ready`."""
         connection_file = self.scratch / ".runtime" / f"kernel-{secrets.token_hex(8)}.json"
-        write_connection_file(str(connection_file), ip="127.0.0.1")
-        launch = kernel_launch(
-            connection_file, self.scratch, self.settings, self.course_root, self.python
-        )
-        self.isolated = launch.isolated
+        # Unix-domain sockets in the scratch folder: the sandboxed kernel has no network to share.
+        write_connection_file(str(connection_file), transport="ipc", ip=str(self.scratch / ".runtime" / "k"),
+                              key=secrets.token_hex(32).encode())
+        launch = kernel_launch(connection_file, self.scratch, self.support, self.settings, self.python)
         self._python_proc = None
-        if launch.isolated:
-            self._give_scratch_to(self.settings.sandbox_user, self.settings.sandbox_group)
+        self.owner = (launch.uid, launch.gid) if launch.uid is not None else None
+        if self.owner is not None:
+            self._give_scratch_to(*self.owner)
         self.proc = subprocess.Popen(
             launch.argv,
             env=launch.env,
@@ -163,11 +184,11 @@ class StudentKernel:
             self.shutdown()
             raise
 
-    def _give_scratch_to(self, user: str, group: str) -> None:
+    def _give_scratch_to(self, uid: int, gid: int) -> None:
         for root, dirs, files in os.walk(self.scratch):
             for name in [root, *(os.path.join(root, d) for d in dirs),
                          *(os.path.join(root, f) for f in files)]:
-                shutil.chown(name, user, group)
+                os.chown(name, uid, gid)
 
     def _wait_ready(self) -> None:
         assert self.client is not None
@@ -247,6 +268,7 @@ class StudentKernel:
         if self.proc is None:
             return
         self._read_peak_rss()
+        self.cpu_seconds += self._cpu_seconds()
         for p in reversed(self._kernel_processes()):
             try:
                 p.kill()
@@ -279,6 +301,11 @@ class StudentKernel:
         self._stop_client()
         self.kill()
         shutil.rmtree(self.scratch, ignore_errors=True)
+        log_path = os.environ.get(CPU_LOG_ENV)
+        if log_path:
+            # One line per kernel, appended whole: benchmarks add them up across processes.
+            with open(log_path, "a") as fh:
+                fh.write(f"{self.cpu_seconds:.3f}\n")
 
     def __enter__(self) -> StudentKernel:
         self.start()
@@ -313,6 +340,7 @@ class StudentKernel:
         msg_id = client.execute(code, store_history=False, allow_stdin=False, stop_on_error=True)
         outputs: list[Any] = []
         chars = 0
+        figures = 0
         error = ""
         idle = False
         reply_status = None
@@ -356,6 +384,10 @@ class StudentKernel:
                     error = f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}"
                     if keep_outputs:
                         outputs.append(nbformat.v4.output_from_msg(msg))
+                elif mtype in ("display_data", "execute_result") and "image/png" in msg["content"].get("data", {}):
+                    if keep_outputs:
+                        figures += 1
+                        outputs.append(self._figure_output(msg, figures))
                 elif mtype in ("stream", "display_data", "execute_result") and keep_outputs:
                     if chars < MAX_OUTPUT_CHARS:
                         out = nbformat.v4.output_from_msg(msg)
@@ -376,6 +408,16 @@ class StudentKernel:
                 if reply_status == "ok":
                     return ExecResult("ok", outputs, "", seconds)
                 return ExecResult("error", outputs, error or "execution failed", seconds)
+
+    def _figure_output(self, msg: dict, index: int) -> Any:
+        """The figure as the cell's output, or a short note once the budget is spent."""
+        size = len(msg["content"]["data"]["image/png"])
+        if index > MAX_FIGURES_PER_CELL or self.figure_bytes + size > MAX_FIGURE_BYTES:
+            return nbformat.v4.new_output("stream", name="stdout", text=(
+                f"[figure {index} not kept: a graded notebook keeps at most {MAX_FIGURES_PER_CELL} figures "
+                f"per cell and {MAX_FIGURE_BYTES // 1_000_000} MB of figures in all]\n"))
+        self.figure_bytes += size
+        return nbformat.v4.output_from_msg(msg)
 
     @property
     def calls_dir(self) -> Path:

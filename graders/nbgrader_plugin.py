@@ -19,7 +19,8 @@ from nbformat import NotebookNode
 from nbgrader.api import MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
-from traitlets import Float, Unicode
+from traitlets import Bool, Float, Unicode
+from traitlets.config.loader import PyFileConfigLoader
 
 from graders import engine, report
 from graders.notebook import (
@@ -133,6 +134,12 @@ class GradeWithEngine(NbGraderPreprocessor):
     item_cpu_seconds = Float(240.0, help="CPU seconds one cell may use, over all threads.").tag(config=True)
     call_cpu_seconds = Float(0.0, help="CPU seconds one call of a student function may use, over all "
                                        "threads (0: twice call_timeout).").tag(config=True)
+    tmp_mib = Float(512.0, help="Size of a kernel's private /tmp and of its /dev/shm, in MiB each.").tag(config=True)
+    allow_unsandboxed = Bool(False, help="Grade even when kernels cannot be sandboxed (bubblewrap missing). "
+                                         "Only for a student checking their own notebook: an unsandboxed "
+                                         "kernel can read the course and reach the network.").tag(config=True)
+    sandbox_user = Unicode("nobody", help="Unprivileged user a kernel runs as when grading as root.").tag(config=True)
+    sandbox_group = Unicode("nogroup", help="Group of sandbox_user.").tag(config=True)
     course_root = Unicode(str(REPO_ROOT), help="The nbgrader course root.").tag(config=True)
 
     def settings(self) -> SandboxSettings:
@@ -142,6 +149,10 @@ class GradeWithEngine(NbGraderPreprocessor):
             call_timeout=self.call_timeout,
             item_cpu_seconds=self.item_cpu_seconds,
             call_cpu_seconds=self.call_cpu_seconds,
+            tmp_bytes=int(self.tmp_mib * 1024**2),
+            allow_unsandboxed=self.allow_unsandboxed,
+            sandbox_user=self.sandbox_user,
+            sandbox_group=self.sandbox_group,
         )
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
@@ -159,6 +170,13 @@ class GradeWithEngine(NbGraderPreprocessor):
         write_results(nb, result)
         self.log.info("%s/%s: %s / %s", assignment, notebook, result.score, result.max_score)
         return nb, resources
+
+
+def configured_settings(course_root: Path) -> SandboxSettings:
+    """The kernel limits that `nbgrader_config.py` of `course_root` sets: the one source of them,
+    so that `graders check` grades under the same limits as `nbgrader autograde` and `graders batch`."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_root)).load_config()
+    return GradeWithEngine(config=config).settings()
 
 
 def _score_output(score: float) -> NotebookNode:

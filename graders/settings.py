@@ -36,6 +36,11 @@ class SandboxSettings:
     kernel_cpu_seconds: int = 3600
     startup_timeout: float = 60.0
     max_processes: int = 512
+    # Size of the kernel's private /tmp and of its /dev/shm (each a tmpfs in RAM).
+    tmp_bytes: int = 512 * 1024**2
+    # Grade without the sandbox when it cannot run (a student checking their own notebook on a
+    # laptop). Never for a class: a submission could then read the course and reach the network.
+    allow_unsandboxed: bool = False
     sandbox_user: str = "nobody"
     sandbox_group: str = "nogroup"
     # Environment variables copied into the kernel; everything else is scrubbed.
@@ -48,7 +53,9 @@ class SandboxSettings:
             # batches of more than one image (errors of order 1, up to 1e36 through Keras); off,
             # results are right and training is repeatable, at some cost in speed.
             "TF_ENABLE_ONEDNN_OPTS": "0",
-            "MPLBACKEND": "Agg",
+            # Figures come back as inline PNGs, as in JupyterLab, so TAs and students see them in
+            # the autograded notebook and the feedback (kernel.MAX_FIGURE_BYTES bounds them).
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
             "PYTHONHASHSEED": "0",
         }
     )
@@ -56,24 +63,6 @@ class SandboxSettings:
     def __post_init__(self) -> None:
         if not self.call_cpu_seconds:
             object.__setattr__(self, "call_cpu_seconds", 2 * self.call_timeout)
-
-
-def hidden_paths(course_root: Path) -> list[Path]:
-    """Paths of the course that a student kernel must never see."""
-    names = [
-        "graders",
-        "solutions",
-        "source",
-        "tests",
-        "submitted",
-        "autograded",
-        "feedback",
-        "reports",
-        ".git",
-        "gradebook.db",
-        "nbgrader_config.py",
-    ]
-    return [course_root / name for name in names]
 
 
 def venv_python() -> str:

@@ -224,9 +224,8 @@ class Student:
     def _new_call_dir(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], get: bool) -> Path:
         call_dir = self.kernel.calls_dir / f"c{next(self._counter):05d}"
         write_call(call_dir, args, kwargs, get=get)
-        if self.kernel.isolated:
-            chown_for_kernel(call_dir, self.kernel.settings.sandbox_user,
-                             self.kernel.settings.sandbox_group)
+        if self.kernel.owner is not None:
+            chown_for_kernel(call_dir, *self.kernel.owner)
         return call_dir
 
     def _interpret(self, name: str, outcome: Outcome, get: bool) -> Returned:

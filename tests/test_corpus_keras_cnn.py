@@ -188,7 +188,7 @@ def start_shared() -> Shared:
     reference = {nbgrader_meta(c)["grade_id"]: strip_markers(c.source)
                  for c in source.cells if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
     files = [p for p in (REPO_ROOT / "release" / ASSIGNMENT).iterdir() if p.suffix != ".ipynb"]
-    kernel = StudentKernel(None, REPO_ROOT, files=files)
+    kernel = StudentKernel(None, files=files)
     kernel.start()
     student = Student(kernel, prepared.cells)
     try:

@@ -33,3 +33,28 @@ def test_dask_local_cluster_grades_the_class_into_postgres(pg_url, tmp_path, mon
     for student in subs:
         assert (course / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb").exists()
     assert os.environ["PYTHONPATH"] == str(REPO_ROOT)
+
+
+def test_a_tls_cluster_grades_for_certificate_holders_only(tmp_path, monkeypatch):
+    """A cluster started with TLS (distributed.security.Security) takes tasks only from clients that
+    hold a certificate of its authority: nothing else on the network can make it run code."""
+    distributed = pytest.importorskip("distributed")
+    from distributed.security import Security
+
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    security = Security.temporary()
+    subs = {k: v for k, v in small_class().items() if k != "no_flip"}
+    course = make_course(tmp_path, subs)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  host="127.0.0.1", protocol="tls://", security=security) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tls://")
+        # An intruder with a certificate of its own authority, and one speaking plain TCP.
+        for intruder, credentials in ((address, Security.temporary()),
+                                      (address.replace("tls://", "tcp://"), Security())):
+            with pytest.raises((OSError, TimeoutError)):
+                distributed.Client(intruder, timeout="3s", security=credentials)
+        result = batch.run_batch(course, ASSIGNMENT, scheduler=address, security=security)
+    assert {ln.student: ln.status for ln in result.lines} == dict.fromkeys(subs, "graded")
+    scores = auto_scores(course, f"sqlite:///{course / 'gradebook.db'}")
+    check_scores(scores, subs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -13,19 +14,13 @@ from pathlib import Path
 import pytest
 from conftest import ASSIGNMENT, NOTEBOOK, copy_course
 from nbgrader.api import Gradebook
+from test_sandbox import SNOOP
 
 from graders.notebook import nbgrader_meta
-from graders.sandbox import isolation_problem
-from graders.settings import SandboxSettings, venv_python
 from graders.submissions import reference_submission, release_notebook, with_answer, write_submission
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
-
-
-def _isolated() -> bool:
-    s = SandboxSettings()
-    return isolation_problem(venv_python(), s.sandbox_user, s.sandbox_group) is None
 
 
 def tamper_code(course: Path) -> dict[str, str]:
@@ -127,6 +122,16 @@ def graded_class(tmp_path_factory):
     subs["tamper_points_changed"] = _set_test_cells(release, points=1000)
     for name, code in tamper_code(course).items():
         subs[f"tamper_{name}"] = with_answer(release, "conv1d", code)
+    # Secrets of a real course root; a submission walks the disk for them and for any conv1d it can run.
+    token = f"CONVLAB-CANARY-{secrets.token_hex(8)}"
+    (course / "grades.csv").write_text(f"student,score\nalice,{token}\n")
+    (course / "downloaded" / ASSIGNMENT / "archive").mkdir(parents=True)
+    (course / "downloaded" / ASSIGNMENT / "archive" / "bob_conv1d.py").write_text(
+        f"# {token}\n" + (course / "solutions" / "conv1d.py").read_text())
+    walk = SNOOP + (
+        "_seen = _snoop([], 1)\nfor _t in _seen['found'].values():\n    exec(_t)\n"
+        "print('LEAK', _seen['found'])\n")
+    subs["tamper_walk_the_disk"] = with_answer(release, "conv1d", walk)
     for name in subs:
         expected.setdefault(name, 0.0)
     for student, nb in subs.items():
@@ -141,6 +146,8 @@ def graded_class(tmp_path_factory):
     expected["not_a_notebook"] = 0.0
 
     autograde = run("autograde", ASSIGNMENT, "--force")
+    leaked = [str(p) for p in course.glob("autograded/**/*.ipynb") if token in p.read_text()]
+    assert not leaked, f"canary in autograded notebooks: {leaked}"
     feedback = run("generate_feedback", ASSIGNMENT, "--force")
     export = run("export", "--to", "grades.csv")
     return course, expected, autograde, feedback, export
@@ -165,9 +172,6 @@ def test_batch_completes(graded_class):
 def test_every_submission_gets_its_expected_score(graded_class):
     course, expected, *_ = graded_class
     scores = _auto_scores(course)
-    if not _isolated():
-        # Without the namespace layer a kernel can read the course by absolute path (warned at run time).
-        expected = {k: v for k, v in expected.items() if not k.startswith("tamper_read_")}
     wrong = {s: (scores.get(s), want) for s, want in expected.items()
              if scores.get(s) is None or abs(scores[s] - want) > 1e-6}
     assert not wrong, f"(got, expected) per student: {wrong}"
