@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -49,6 +50,14 @@ def reference_of(assignment: str) -> nbformat.NotebookNode:
     from graders.submissions import reference_submission
 
     return reference_submission(assignment, NOTEBOOKS[assignment])
+
+
+@functools.cache
+def graded_reference(assignment: str) -> NotebookResult:
+    """The reference submission of `assignment` graded once per test session (kernels cost seconds,
+    TensorFlow trainings tens of seconds): every module asking for it shares the one result."""
+    return grade_nb(reference_of(assignment), Path(tempfile.mkdtemp(prefix="convlab-ref-")), "reference",
+                    assignment=assignment)
 
 
 @functools.cache

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import grade_nb, reference_of, release_of, scores_by_check
+from conftest import grade_nb, graded_reference, release_of, scores_by_check
 from test_corpus import batches, grade_entries
 
 from graders.report import notebook_json
@@ -70,8 +70,8 @@ def test_generate_assignment_turns_the_link_into_a_file(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def reference_result(tmp_path_factory):
-    return grade_nb(reference_of(ASSIGNMENT), tmp_path_factory.mktemp("ref"), assignment=ASSIGNMENT)
+def reference_result():
+    return graded_reference(ASSIGNMENT)
 
 
 @pytest.mark.slow

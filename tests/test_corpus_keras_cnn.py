@@ -30,7 +30,7 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from conftest import grade_nb, reference_of, release_of, scores_by_check
+from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
 
 from graders.authoring import strip_markers
 from graders.engine import grader_dir
@@ -94,8 +94,8 @@ def test_corpus_is_big_enough_and_well_formed():
 
 
 @pytest.fixture(scope="module")
-def reference_result(tmp_path_factory):
-    return grade_nb(reference_of(ASSIGNMENT), tmp_path_factory.mktemp("ref"), assignment=ASSIGNMENT)
+def reference_result():
+    return graded_reference(ASSIGNMENT)
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import grade_nb, reference_of, release_of, scores_by_check
+from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
 
 from graders.a04_stacked_convs import cases as C
 from graders.a04_stacked_convs import test_stacked_convs as T
@@ -124,8 +124,8 @@ def test_every_mistake_differs_from_the_reference_on_some_hidden_case(name: str)
 
 
 @pytest.fixture(scope="module")
-def reference_result(tmp_path_factory):
-    return grade_nb(reference_of(ASSIGNMENT), tmp_path_factory.mktemp("ref"), assignment=ASSIGNMENT)
+def reference_result():
+    return graded_reference(ASSIGNMENT)
 
 
 @pytest.mark.slow
