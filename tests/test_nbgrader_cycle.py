@@ -61,15 +61,16 @@ def _answer(path: Path, answers: dict[str, str]) -> None:
 def cycle(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cycle")
     course = copy_course(tmp / "course")
-    exchange = tmp / "exchange"
-    exchange.mkdir()
+    (tmp / "exchange").mkdir()
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "NBGRADER"))}
     base_env.update(PATH=f"{BIN}:{os.environ['PATH']}", PYTHONWARNINGS="ignore")
     # Every command names the exchange; nothing is read from the real home's Jupyter config.
     instructor_env = dict(base_env, HOME=str(tmp / "instructor_home"))
-    exchange_args = (f"--Exchange.root={exchange}", f"--CourseDirectory.course_id={COURSE_ID}")
+    # The instructor's course id comes from nbgrader_config.py; students name it, as the README says.
+    exchange = f"--Exchange.root={tmp / 'exchange'}"
+    student_args = (exchange, f"--course={COURSE_ID}")
 
-    instructor = lambda *args: _run(course, instructor_env, *args, *exchange_args)  # noqa: E731
+    instructor = lambda *args: _run(course, instructor_env, *args, exchange)  # noqa: E731
     instructor("generate_assignment", ASSIGNMENT, "--force")
     instructor("release_assignment", ASSIGNMENT)
 
@@ -81,9 +82,10 @@ def cycle(tmp_path_factory):
         home = tmp / student
         home.mkdir()
         env = dict(base_env, HOME=str(home))
-        _run(home, env, "fetch_assignment", ASSIGNMENT, *exchange_args)
+        _run(home, env, "fetch_assignment", ASSIGNMENT, *student_args)
         _answer(home / ASSIGNMENT / f"{NOTEBOOK}.ipynb", their_answers)
-        _run(home, env, "submit", ASSIGNMENT, f"--student={student}", *exchange_args)
+        # Both students are one Unix user here; --student names them (nbgrader uses the login otherwise).
+        _run(home, env, "submit", ASSIGNMENT, f"--student={student}", *student_args)
         homes[student] = (home, env)
 
     instructor("collect", ASSIGNMENT)
@@ -97,7 +99,7 @@ def cycle(tmp_path_factory):
     instructor("generate_feedback", ASSIGNMENT)
     instructor("release_feedback", ASSIGNMENT)
     for student, (home, env) in homes.items():
-        _run(home, env, "fetch_feedback", ASSIGNMENT, f"--student={student}", *exchange_args)
+        _run(home, env, "fetch_feedback", ASSIGNMENT, f"--student={student}", *student_args)
     instructor("export", "--to", "grades.csv")
     return course, homes
 
