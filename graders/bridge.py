@@ -61,6 +61,18 @@ class FunctionSpec:
         return f"{self.kind}({inner})"
 
 
+@dataclass(frozen=True)
+class KerasModelSpec:
+    """A Keras model the grader supplies, as data: its `to_json()` and `get_weights()` arrays.
+
+    The kernel rebuilds it with `keras.models.model_from_json` and `set_weights`; nothing is
+    pickled either way.
+    """
+
+    json: str
+    weights: tuple[np.ndarray, ...]
+
+
 # Runs in the student's kernel after the notebook's cells. It is public: knowing it gives a
 # student nothing, because expected values never enter the kernel.
 KERNEL_BOOTSTRAP = CALLABLE_LIBRARY + r'''
@@ -98,6 +110,11 @@ def __convlab_call__(name, call_dir, batch=False):
                 return tuple(decode(x) for x in a["__tuple__"])
             if "__callable__" in a:
                 return _convlab_make_callable(a["__callable__"], a["params"])
+            if "__keras_model__" in a:
+                import keras as _keras
+                model = _keras.models.model_from_json(a["__keras_model__"])
+                model.set_weights([decode(w) for w in a["weights"]])
+                return model
             return {k: decode(v) for k, v in a.items()}
         if isinstance(a, list):
             return [decode(x) for x in a]
@@ -301,6 +318,9 @@ def call_key(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], get: bool
             digest.update(b"}")
         elif isinstance(a, FunctionSpec):
             digest.update(f"F{a.kind}{sorted(a.params.items())!r}".encode())
+        elif isinstance(a, KerasModelSpec):
+            digest.update(f"K{len(a.json)}:".encode() + a.json.encode())
+            feed(list(a.weights))
         elif a is None or isinstance(a, (bool, int, float, str)):
             digest.update(f"{type(a).__name__}:{a!r};".encode())
         else:
@@ -318,6 +338,8 @@ def write_call(call_dir: Path, args: tuple[Any, ...], kwargs: dict[str, Any], ge
     def enc(a: Any) -> Any:
         if isinstance(a, FunctionSpec):
             return {"__callable__": a.kind, "params": a.params}
+        if isinstance(a, KerasModelSpec):
+            return {"__keras_model__": a.json, "weights": [enc(np.asarray(w)) for w in a.weights]}
         if isinstance(a, (np.ndarray, np.generic)):
             counter[0] += 1
             fname = f"a{counter[0]}.npy"

@@ -8,7 +8,7 @@ output, without ever printing a full hidden expected array.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,16 @@ from graders.bridge import Returned
 
 
 class CheckFailure(AssertionError):
-    """A case of a check failed; the message is shown to the student."""
+    """A case of a check failed; the message is shown to the student.
+
+    mistake_id: the id of the known mistake (a row of the assignment's `mistakes.py`) that
+        reproduces the student's output, '' when none does. It travels as data to the report,
+        the feedback and the class item analysis; the message only shows the mistake's hint.
+    """
+
+    def __init__(self, message: str = "", *, mistake_id: str = "") -> None:
+        super().__init__(message)
+        self.mistake_id = mistake_id
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,24 @@ class Mistake:
 
 def mistakes_from(table: Iterable[tuple[str, str, Callable[..., Any]]]) -> list[Mistake]:
     return [Mistake(*row) for row in table]
+
+
+def hint_text(mistake: Mistake | None) -> str:
+    """The sentence a message ends with when a known mistake matches ('' when none does)."""
+    return f" Likely mistake: {mistake.hint}" if mistake else ""
+
+
+def first_mistake(mistakes: Sequence[Mistake], args: tuple[Any, ...], got: Any,
+                  same: Callable[[Any, Any], bool] = lambda a, b: a == b,
+                  kwargs: dict[str, Any] | None = None) -> Mistake | None:
+    """The first known mistake whose output on the same inputs is `same` as the student's."""
+    for mistake in mistakes:
+        try:
+            if same(got, mistake.fn(*args, **(kwargs or {}))):
+                return mistake
+        except Exception:  # noqa: BLE001, S112 - a wrong variant (or a malformed output) may fail here
+            continue
+    return None
 
 
 def _fmt_index(index: tuple[int, ...]) -> str:
@@ -110,10 +137,12 @@ def expect_array(
     if _same(got_f, expected, rtol, atol):
         return
     mistake = matching_mistake(got_f, mistakes, args, kwargs, rtol, atol)
-    hint = f" Likely mistake: {mistake.hint}" if mistake else ""
+    hint = hint_text(mistake)
+    mistake_id = mistake.id if mistake else ""
     if got.shape != expected.shape:
         raise CheckFailure(
-            f"{call}: shape mismatch, expected {expected.shape}, got {got.shape}.{hint}"
+            f"{call}: shape mismatch, expected {expected.shape}, got {got.shape}.{hint}",
+            mistake_id=mistake_id,
         )
     bad_nan = ~np.isfinite(got_f) & np.isfinite(expected)
     if bad_nan.any():
@@ -121,7 +150,7 @@ def expect_array(
         kind = "NaN" if np.isnan(got_f[where]) else "inf"
         raise CheckFailure(
             f"{call}: the result contains {kind} (first at index {_fmt_index(where)}), "
-            f"{int(bad_nan.sum())} non-finite value(s) in all.{hint}"
+            f"{int(bad_nan.sum())} non-finite value(s) in all.{hint}", mistake_id=mistake_id,
         )
     err = np.abs(got_f - expected)
     tol = atol + rtol * np.abs(expected)
@@ -130,7 +159,8 @@ def expect_array(
     raise CheckFailure(
         f"{call}: {int(wrong.sum())} of {wrong.size} values differ; first at index "
         f"{_fmt_index(first)}: expected {_fmt_num(expected[first])}, got {_fmt_num(got_f[first])}; "
-        f"max abs error {float(err.max()):.3g} (tolerance {atol:g} + {rtol:g}·|expected|).{hint}"
+        f"max abs error {float(err.max()):.3g} (tolerance {atol:g} + {rtol:g}·|expected|).{hint}",
+        mistake_id=mistake_id,
     )
 
 
@@ -150,15 +180,9 @@ def expect_int(returned: Returned, expected: int, *, call: str, mistakes: Sequen
         raise CheckFailure(f"{call} returned the float {value:g}; return an int (use // or int())")
     if value == expected:
         return
-    hint = ""
-    for mistake in mistakes:
-        try:
-            if mistake.fn(*args, **(kwargs or {})) == value:
-                hint = f" Likely mistake: {mistake.hint}"
-                break
-        except Exception:  # noqa: BLE001 - a wrong variant may fail where the truth does not
-            continue
-    raise CheckFailure(f"{call}: expected {expected}, got {value}.{hint}")
+    mistake = first_mistake(mistakes, args, value, kwargs=kwargs)
+    raise CheckFailure(f"{call}: expected {expected}, got {value}.{hint_text(mistake)}",
+                       mistake_id=mistake.id if mistake else "")
 
 
 # -- banned library calls -------------------------------------------------------------------------
@@ -205,16 +229,124 @@ def banned_library_use(
         for label, words in banned.items():
             if recorded.split(".")[-1] in words or recorded.split(".")[0] in words:
                 found.add(label)
+    for current in _reachable(functions, name):
+        names, qualified = _referenced_names(functions[current])
+        for label, words in banned.items():
+            # `np.convolve` is banned; a bare `convolve` only when it is not the student's own helper.
+            if any(w in qualified or (w in names and w not in functions) for w in words):
+                found.add(label)
+    return sorted(found)
+
+
+def _reachable(functions: dict[str, ast.FunctionDef], name: str) -> Iterator[str]:
+    """`name` and every student function it refers to, directly or through others."""
     todo, done = [name], set()
     while todo:
         current = todo.pop()
         if current in done or current not in functions:
             continue
         done.add(current)
-        names, qualified = _referenced_names(functions[current])
-        for label, words in banned.items():
-            # `np.convolve` is banned; a bare `convolve` only when it is not the student's own helper.
-            if any(w in qualified or (w in names and w not in functions) for w in words):
-                found.add(label)
+        yield current
+        names, _ = _referenced_names(functions[current])
         todo.extend(n for n in names if n in functions)
-    return sorted(found)
+
+
+def calls_function(functions: dict[str, ast.FunctionDef], caller: str, function: str) -> bool:
+    """Whether the student's `caller` refers to their `function`, directly or through their other
+    functions (a static reading of the code: the names each function's body uses)."""
+    return any(function in _referenced_names(functions[current])[0]
+               for current in _reachable(functions, caller) if current != function)
+
+
+@dataclass(frozen=True)
+class BannedUse:
+    """One use of a banned library: what the student wrote, where, and the rule's label."""
+
+    label: str  # the key of the banned table, e.g. "np.convolve" or "scipy.signal"
+    written: str  # as written in the code, e.g. "np.convolve" or "signal.convolve2d"
+    function: str  # the student function whose code holds it
+    line: int | None  # line within that function (1 = its `def` line); None for recorded calls
+
+    def describe(self) -> str:
+        where = f" (line {self.line} of {self.function})" if self.line else ""
+        return f"{self.written}{where}"
+
+
+def _dotted_chains(fn: ast.AST) -> list[tuple[str, int]]:
+    """(dotted name, line) of every maximal name chain in a function: `np.convolve`, `signal`, ..."""
+    inner: set[int] = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Attribute):
+            inner.add(id(node.value))
+    chains = []
+    for node in ast.walk(fn):
+        if isinstance(node, (ast.Attribute, ast.Name)) and id(node) not in inner:
+            try:
+                text = ast.unparse(node)
+            except Exception:  # noqa: BLE001 - odd nodes are not name chains
+                continue
+            chains.append((text, node.lineno))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            chains.extend((f"from {node.module} import {a.name}", node.lineno) for a in node.names)
+        elif isinstance(node, ast.Import):
+            chains.extend((f"import {a.name}", node.lineno) for a in node.names)
+    return chains
+
+
+def banned_calls(
+    functions: dict[str, ast.FunctionDef], name: str, library_calls: Iterable[str] = (),
+    banned: dict[str, tuple[str, ...]] | None = None,
+) -> list[BannedUse]:
+    """Exactly which banned names `name` (or a student function it calls) uses, as written.
+
+    Static: each dotted name in the code whose parts hit the banned table (a bare name only when it
+    is not the student's own function). Recorded calls (`library_calls`, from the kernel's profiler)
+    count only when the code shows none: a library calls its own internals (np.convolve calls
+    np.correlate), so recorded names would blame the student for calls they never wrote.
+    """
+    banned = banned or BANNED_CONVOLUTION
+    found: list[BannedUse] = []
+    for current in _reachable(functions, name):
+        fn = functions[current]
+        for text, line in _dotted_chains(fn):
+            parts = text.replace("from ", "").replace(" import ", ".").replace("import ", "").split(".")
+            if len(parts) == 1 and parts[0] in functions:
+                continue  # the student's own helper, even if it is called `convolve`
+            for label, words in banned.items():
+                if any(p in words for p in parts):
+                    found.append(BannedUse(label, text, current, line - fn.lineno + 1))
+                    break
+    if found:
+        return found
+    for recorded in sorted(set(library_calls)):
+        for label, words in banned.items():
+            if recorded.split(".")[-1] in words or recorded.split(".")[0] in words:
+                found.append(BannedUse(label, f"{recorded} (called while {name} ran)", name, None))
+                break
+    return found
+
+
+def banned_use_message(name: str, uses: Sequence[BannedUse], rule: str) -> str:
+    """'conv1d calls np.convolve (line 4 of conv1d), which this task asks you not to use (rule)'."""
+    shown = ", ".join(dict.fromkeys(u.describe() for u in uses[:3]))
+    more = f" and {len(uses) - 3} more" if len(uses) > 3 else ""
+    return f"{name} uses {shown}{more}, which this task asks you not to use ({rule})"
+
+
+def expect_without_library(functions: dict[str, ast.FunctionDef], name: str, returned: Returned,
+                           expected: np.ndarray, *, call: str, rule: str,
+                           banned: dict[str, tuple[str, ...]] | None = None, **tolerance: float) -> None:
+    """A "no library" check: fail on a forbidden call, named as written; on a wrong value, say so
+    without blaming a library (the value checks diagnose it).
+
+    rule: what the task forbids, e.g. "no np.convolve, np.correlate, scipy.signal or TensorFlow".
+    """
+    uses = banned_calls(functions, name, returned.library_calls, banned)
+    if uses:
+        raise CheckFailure(banned_use_message(name, uses, rule) + ": write the loops yourself.",
+                           mistake_id=f"banned_call:{uses[0].label}")
+    try:
+        expect_array(returned, expected, call=call, **tolerance)
+    except CheckFailure:
+        raise CheckFailure(f"{name} calls no forbidden library, but its result is wrong: this check counts "
+                           f"only for a correct {name} (its value checks show what differs).") from None

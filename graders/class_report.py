@@ -1,8 +1,10 @@
 """Class reports in `reports/<assignment>/`: grades.csv, item_analysis.csv and report.html.
 
 Scores come from the gradebook (what `nbgrader export` sees, manual grades included); the per-check
-facts come from the feedback tables that `GradeWithEngine` writes into each autograded notebook
-(text/plain form), so the report also works for a class graded by plain `nbgrader autograde`.
+facts come from the data each feedback table that `GradeWithEngine` writes into an autograded
+notebook carries (`graders.report.item_data`: check ids, scores, the named mistake's id), so the
+report also works for a class graded by plain `nbgrader autograde`, and rewording a message or a
+hint changes nothing here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import csv
 import html
 import io
 import json
+import logging
 import re
 import statistics
 from collections import Counter
@@ -20,12 +23,9 @@ from pathlib import Path
 
 import nbformat
 
-from graders import gradebook_db
+from graders import gradebook_db, report
 
-# "  [FAIL] conv1d_modes: 0.5 / 2 (3/6 cases)" as written by graders.report.item_text
-_CHECK = re.compile(r"^  \[(PASS|FAIL)\] (\S+): ([\d.]+) / ([\d.]+)")
-_ITEM = re.compile(r"^(\S+): ([\d.]+) / ([\d.]+) points$")
-_MISTAKE = re.compile(r"Likely mistake: (.+?)(?:\s*\(\d+ of \d+ cases failed\))?\s*$")
+log = logging.getLogger(__name__)
 
 Scores = dict[str, tuple[dict[str, float], float, float]]  # student -> (per notebook, total, max)
 
@@ -51,46 +51,34 @@ def gradebook_scores(url: str, course_root: Path, assignment: str) -> tuple[Scor
 
 
 @dataclass
-class CheckOutcome:
+class GradedCheck:
+    """One check of one student, as the feedback's data states it."""
+
     check_id: str
     cell: str
     score: float
     max_score: float
     passed: bool
     message: str = ""
-
-    @property
-    def mistake(self) -> str:
-        """The hint of the known mistake the feedback named ('' if none)."""
-        m = _MISTAKE.search(self.message)
-        return m.group(1).strip() if m else ""
-
-    @property
-    def mistake_name(self) -> str:
-        """The hint's name, before its explanation: 'kernel not flipped: this computes ...'."""
-        return self.mistake.split(":")[0].strip()
+    mistake_id: str = ""  # the named mistake's id in the assignment's mistakes.py ('' if none)
+    blocked_by: tuple[str, ...] = ()  # relied-on checks that failed too
 
 
-def parse_feedback(nb: nbformat.NotebookNode) -> list[CheckOutcome]:
-    """Every check of an autograded notebook, read from its feedback tables."""
-    found: list[CheckOutcome] = []
+def read_feedback(nb: nbformat.NotebookNode) -> list[GradedCheck]:
+    """Every check of an autograded notebook, from the data its feedback tables carry."""
+    found: list[GradedCheck] = []
     for cell in nb.cells:
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            text = out.get("data", {}).get("text/plain", "") if out.get("output_type") == "display_data" else ""
-            if isinstance(text, list):
-                text = "".join(text)
-            cell_id, current = "", None
-            for line in text.splitlines():
-                if m := _ITEM.match(line):
-                    cell_id = m.group(1)
-                elif m := _CHECK.match(line):
-                    current = CheckOutcome(m.group(2), cell_id, float(m.group(3)), float(m.group(4)),
-                                           m.group(1) == "PASS")
-                    found.append(current)
-                elif current is not None and line.startswith("         ") and not current.message:
-                    body = line.strip()
-                    if not body.startswith("tested:"):
-                        current.message = body
+            if out.get("output_type") != "display_data":
+                continue
+            text = out.get("data", {}).get("text/html", "")
+            data = report.read_item_data("".join(text) if isinstance(text, list) else text)
+            if data is None:
+                continue
+            for c in data["checks"]:
+                found.append(GradedCheck(c["id"], data["cell"], float(c["score"]), float(c["max_score"]),
+                                         bool(c["passed"]), c["message"], c["mistake_id"],
+                                         tuple(c["blocked_by"])))
     return found
 
 
@@ -101,8 +89,9 @@ class ItemRow:
     max_score: float
     scores: list[float] = field(default_factory=list)
     passes: int = 0
-    mistakes: Counter = field(default_factory=Counter)
+    mistakes: Counter = field(default_factory=Counter)  # named mistake id -> students
     messages: Counter = field(default_factory=Counter)
+    blocked: int = 0  # failures where a check this one relies on failed too
 
     @property
     def mean(self) -> float:
@@ -128,13 +117,19 @@ def item_analysis(course_root: Path, assignment: str, students: list[str]) -> li
                 nb = nbformat.read(path, as_version=4)
             except Exception:  # noqa: BLE001 - an unreadable autograded file just has no checks
                 continue
-            for c in parse_feedback(nb):
+            checks = read_feedback(nb)
+            if not checks:
+                log.warning("%s carries no feedback data (graded by an older version?): regrade it with --force",
+                            path)
+            for c in checks:
                 row = rows.setdefault(c.check_id, ItemRow(c.check_id, c.cell, c.max_score))
                 row.scores.append(c.score)
                 row.passes += c.passed
                 if not c.passed:
-                    if c.mistake:
-                        row.mistakes[c.mistake_name] += 1
+                    if c.mistake_id:
+                        row.mistakes[c.mistake_id] += 1
+                    if c.blocked_by:
+                        row.blocked += 1
                     if c.message:
                         row.messages[_normalised(c.message)] += 1
     return list(rows.values())

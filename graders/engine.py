@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbformat import NotebookNode
 
+from graders.checks import calls_function
 from graders.kernel import KernelDied, StudentKernel
 from graders.notebook import (
     BrokenNotebook,
@@ -19,7 +21,7 @@ from graders.notebook import (
     read_layout,
     read_source,
 )
-from graders.pytest_plugin import CheckOutcome, run_checks
+from graders.pytest_plugin import CheckOutcome, Reliance, run_checks
 from graders.settings import REPO_ROOT, SandboxSettings
 from graders.student import CellRun, Student
 
@@ -48,10 +50,38 @@ class CheckResult:
     total_cases: int
     message: str
     images: list[bytes] = field(default_factory=list)  # PNGs of the first failure that has any
+    # The known mistake named by the first failure that names one ('' if none): an id of the
+    # assignment's mistakes.py, carried as data to the feedback and the class item analysis.
+    mistake_id: str = ""
+    # Checks this check relies on (through a student function it uses), and those of them that
+    # failed: when a relied-on check failed, the message names it first.
+    relies_on: list[str] = field(default_factory=list)
+    blocked_by: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
         return self.total_cases > 0 and self.passed_cases == self.total_cases
+
+
+def _fully_passed(outcome: CheckOutcome | None) -> bool:
+    return outcome is not None and bool(outcome.cases) and all(c.passed for c in outcome.cases)
+
+
+def _relied_on(relies: tuple[Reliance, ...], outcomes: dict[str, CheckOutcome],
+               calls: Callable[[str, str], bool]) -> tuple[list[str], list[str], str]:
+    """(relied-on checks, those that failed, a sentence naming the failed ones for the student)."""
+    relied, failed, parts = [], [], []
+    for reliance in relies:
+        if reliance.caller is not None and not calls(reliance.caller, reliance.function):
+            continue
+        relied.extend(reliance.checks)
+        bad = [cid for cid in reliance.checks if cid in outcomes and not _fully_passed(outcomes[cid])]
+        failed.extend(bad)
+        if bad:
+            parts.append(f"your `{reliance.function}`, which failed its check "
+                         + ", ".join(f"`{cid}`" for cid in bad))
+    note = ("This check uses " + "; and ".join(parts) + ": fix that first. ") if parts else ""
+    return relied, failed, note
 
 
 @dataclass
@@ -90,7 +120,13 @@ class NotebookResult:
         return sum(i.max_score for i in self.items)
 
 
-def _score_item(item: GradedItem, outcomes: dict[str, CheckOutcome], reason: str) -> ItemResult:
+def _score_item(item: GradedItem, outcomes: dict[str, CheckOutcome], reason: str,
+                calls: Callable[[str, str], bool] = lambda caller, function: True) -> ItemResult:
+    """Score one test cell from its checks' outcomes.
+
+    calls(caller, function): whether the student's `caller` uses their `function` (for relies_on
+    declarations that name a caller).
+    """
     weights = {cid: (outcomes[cid].weight if cid in outcomes else 1.0) for cid in item.checks}
     total_weight = sum(weights.values())
     checks = []
@@ -100,16 +136,21 @@ def _score_item(item: GradedItem, outcomes: dict[str, CheckOutcome], reason: str
         if outcome is None or not outcome.cases:
             checks.append(CheckResult(cid, "", 0.0, share, 0, 0, reason or "not graded"))
             continue
-        failures = [c.message for c in outcome.cases if not c.passed]
+        failures = [c for c in outcome.cases if not c.passed]
         passed = len(outcome.cases) - len(failures)
+        relied, blocked, note = _relied_on(outcome.relies_on, outcomes, calls)
         message = ""
         if failures:
-            message = failures[0]
+            message = (note if note else "") + failures[0].message
             if len(failures) > 1:
                 message += f" ({len(failures)} of {len(outcome.cases)} cases failed)"
-        images = next((c.images for c in outcome.cases if not c.passed and c.images), [])
+        else:
+            blocked = []
+        images = next((c.images for c in failures if c.images), [])
+        mistake_id = next((c.mistake_id for c in failures if c.mistake_id), "")
         checks.append(CheckResult(cid, outcome.description, share * outcome.fraction,
-                                  share, passed, len(outcome.cases), message, list(images)))
+                                  share, passed, len(outcome.cases), message, list(images),
+                                  mistake_id, relied, blocked))
     return ItemResult(item.grade_id, item.points, checks)
 
 
@@ -176,7 +217,12 @@ def grade(
     missing = wanted - set(collected.outcomes)
     if missing:
         log.error("checks named in the source but missing from the graders: %s", sorted(missing))
-    items = [_score_item(item, collected.outcomes, "") for item in layout.items]
+    functions = student.defined_functions()
+
+    def calls(caller: str, function: str) -> bool:
+        return calls_function(functions, caller, function)
+
+    items = [_score_item(item, collected.outcomes, "", calls) for item in layout.items]
     notes = ([kernel.sandbox_note] if kernel.sandbox_note else []) + list(prepared.notes)
     for run in student.runs:
         if run.result.status == "died":

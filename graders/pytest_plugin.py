@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from graders import cases as case_lists
 from graders.checks import CheckFailure
 from graders.student import PendingCall, Student, StudentError
 
@@ -33,6 +34,21 @@ class CaseResult:
     message: str = ""
     # PNG pictures a failure carries for the feedback (e.g. expected | got | |difference|).
     images: list[bytes] = field(default_factory=list)
+    mistake_id: str = ""  # the known mistake the failure matched (CheckFailure.mistake_id)
+
+
+@dataclass(frozen=True)
+class Reliance:
+    """A check relies on a student function and the checks that grade it.
+
+    Declared on a check with `@pytest.mark.relies_on(function, *check_ids, caller=None)`. With
+    `caller`, the reliance holds only when the student's `caller` calls `function` (directly or
+    through other functions of theirs), e.g. a `cnn_forward` built on the student's `avg_pool2d`.
+    """
+
+    function: str
+    checks: tuple[str, ...]
+    caller: str | None = None
 
 
 def pictures_of(exc: BaseException) -> list[bytes]:
@@ -50,6 +66,7 @@ class CheckOutcome:
     description: str = ""
     weight: float = 1.0
     cases: list[CaseResult] = field(default_factory=list)
+    relies_on: tuple[Reliance, ...] = ()
 
     @property
     def fraction(self) -> float:
@@ -123,6 +140,8 @@ class CollectResults:
                  prepare: Callable[[], None] | None = None) -> None:
         self._student = student
         self._prepare = prepare
+        # Seeds the fresh cases: the same submission always draws the same ones.
+        self.seed = student.submission_seed if student is not None else 0
         # What `prepare` raised; no check ran then.
         self.prepare_error: BaseException | None = None
         self.wanted = wanted
@@ -221,8 +240,26 @@ class CollectResults:
             doc = (function.__doc__ or "").strip() if function is not None else ""
             marker = item.get_closest_marker("weight")
             weight = float(marker.args[0]) if marker else 1.0
-            check = self.outcomes[cid] = CheckOutcome(cid, " ".join(doc.split()), weight)
+            relies = tuple(Reliance(m.args[0], tuple(m.args[1:]), m.kwargs.get("caller"))
+                           for m in item.iter_markers("relies_on"))
+            check = self.outcomes[cid] = CheckOutcome(cid, " ".join(doc.split()), weight, relies_on=relies)
         return check
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "weight(w): relative weight of a check within its test cell")
+        config.addinivalue_line("markers", "relies_on(function, *check_ids, caller=None): the check "
+                                           "uses a student function that these checks grade")
+        config.addinivalue_line("markers", "cases(fixed, fresh=None, argname='case', ids=None): fixed "
+                                           "cases plus cases drawn per submission (graders.cases)")
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """Parametrize `cases`-marked checks: fixed cases, then the submission's fresh cases."""
+        marker = metafunc.definition.get_closest_marker(case_lists.CASES_MARK)
+        if marker is None:
+            return
+        check_id = metafunc.definition.name.removeprefix("test_")
+        argname, values, ids = case_lists.case_values(marker, self.seed, check_id)
+        metafunc.parametrize(argname, values, ids=ids)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
@@ -244,7 +281,10 @@ class CollectResults:
             else:
                 pyfuncitem.obj(**args)
         except (CheckFailure, StudentError) as exc:
-            check.cases.append(CaseResult(False, str(exc), pictures_of(exc)))
+            # Only a check's first pictured failure is shown, so only that one is drawn.
+            pictured = any(c.images for c in check.cases)
+            check.cases.append(CaseResult(False, str(exc), [] if pictured else pictures_of(exc),
+                                          getattr(exc, "mistake_id", "")))
         except AssertionError as exc:
             if not str(exc):
                 raise
@@ -287,7 +327,6 @@ def run_checks(
         "--assert=plain",  # rewritten asserts would print expected values in messages
         "--import-mode=importlib",
         "-o", "python_files=test_*.py",
-        "-o", "markers=weight(w): relative weight of a check within its test cell",
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
         "--rootdir", str(grader_dir),
         "-c", "/dev/null",

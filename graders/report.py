@@ -1,12 +1,18 @@
-"""Feedback for students and TAs: the same facts as text, HTML (in the feedback notebook) and JSON."""
+"""Feedback for students and TAs: the same facts as text, HTML (in the feedback notebook) and JSON.
+
+The HTML table of a test cell also carries its checks as data (`item_data`: ids, scores, the
+named mistake's id, the checks each relies on) in a JSON block that `read_item_data` reads back,
+so the class report never parses the wording of a message.
+"""
 
 from __future__ import annotations
 
-import base64
 import html
+import json
+import re
 from typing import Any
 
-from graders.engine import ItemResult, NotebookResult
+from graders.engine import CheckResult, ItemResult, NotebookResult
 
 
 def _pts(x: float) -> str:
@@ -26,8 +32,43 @@ def item_text(item: ItemResult) -> str:
     return "\n".join(lines)
 
 
-def _img(png: bytes) -> str:
-    return f"<br><img alt='expected, yours, difference' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
+DATA_FORMAT = "convlab.item/1"
+_DATA_OPEN = "<script type='application/json' class='convlab-item'>"
+_DATA_BLOCK = re.compile(re.escape(_DATA_OPEN) + r"(.*?)</script>", re.DOTALL)
+
+
+def check_data(c: CheckResult) -> dict[str, Any]:
+    return {"id": c.check_id, "score": round(c.score, 4), "max_score": round(c.max_score, 4),
+            "passed": c.passed, "passed_cases": c.passed_cases, "total_cases": c.total_cases,
+            "mistake_id": c.mistake_id, "relies_on": list(c.relies_on), "blocked_by": list(c.blocked_by),
+            "message": c.message, "pictures": len(c.images)}
+
+
+def item_data(item: ItemResult) -> dict[str, Any]:
+    """A test cell's result as data: the contract between the feedback and the class report."""
+    return {"format": DATA_FORMAT, "cell": item.grade_id, "score": item.score, "max_score": item.max_score,
+            "checks": [check_data(c) for c in item.checks]}
+
+
+def read_item_data(html_text: str) -> dict[str, Any] | None:
+    """The `item_data` a feedback table carries, or None for HTML without one."""
+    m = _DATA_BLOCK.search(html_text)
+    if m is None:
+        return None
+    data = json.loads(m.group(1))
+    if data.get("format") != DATA_FORMAT:
+        raise ValueError(f"feedback data of format {data.get('format')!r}, this version reads {DATA_FORMAT!r}")
+    return data
+
+
+def _data_block(item: ItemResult) -> str:
+    # "</" could close the script element early; JSON reads "<\/" as the same two characters.
+    return _DATA_OPEN + json.dumps(item_data(item)).replace("</", "<\\/") + "</script>"
+
+
+def picture_alt(check: CheckResult) -> str:
+    """Alternative text of a check's failure picture (the picture itself carries titled panels)."""
+    return f"{check.check_id}: picture of the first failed case"
 
 
 def item_html(item: ItemResult, notes: list[str] | None = None) -> str:
@@ -41,14 +82,14 @@ def item_html(item: ItemResult, notes: list[str] | None = None) -> str:
             f"<td style='color:{colour};font-weight:bold'>{mark}</td>"
             f"<td><code>{html.escape(c.check_id)}</code><br><small>{html.escape(c.description)}</small></td>"
             f"<td>{cases}</td><td>{_pts(c.score)} / {_pts(c.max_score)}</td>"
-            f"<td>{html.escape(c.message)}{''.join(_img(png) for png in c.images)}</td></tr>"
+            f"<td>{html.escape(c.message)}{'<br><small>(picture below)</small>' if c.images else ''}</td></tr>"
         )
     note_html = "".join(f"<p><em>{html.escape(n)}</em></p>" for n in notes or [])
     return (
         f"<div class='convlab-report'><p><b>{html.escape(item.grade_id)}</b>: "
         f"{_pts(item.score)} / {_pts(item.max_score)} points</p>{note_html}"
         "<table><thead><tr><th></th><th>check</th><th>cases passed</th><th>points</th>"
-        f"<th>diagnosis</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<th>diagnosis</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{_data_block(item)}</div>"
     )
 
 
@@ -75,6 +116,9 @@ def notebook_json(result: NotebookResult) -> dict[str, Any]:
                 "max_score": round(c.max_score, 4),
                 "passed": c.passed,
                 "message": c.message,
+                "mistake_id": c.mistake_id,
+                "relies_on": list(c.relies_on),
+                "blocked_by": list(c.blocked_by),
                 "pictures": len(c.images),
             })
     return {

@@ -26,6 +26,7 @@ from graders.bridge import (
     read_result,
     write_call,
 )
+from graders.cases import submission_seed
 from graders.kernel import ExecResult, KernelDied, StudentKernel
 from graders.notebook import StudentCell
 
@@ -99,6 +100,11 @@ class Student:
             self._bootstrap()
 
     # -- what graders use ----------------------------------------------------------------------
+
+    @property
+    def submission_seed(self) -> int:
+        """A seed from the submitted code cells: the fresh hidden cases are drawn from it."""
+        return submission_seed(cell.source for cell in self.cells)
 
     @property
     def source(self) -> str:

@@ -4,6 +4,7 @@ report opened in a real browser (headless Chromium, Debian's package) with its p
 from __future__ import annotations
 
 import csv
+import inspect
 import json
 import os
 import re
@@ -22,20 +23,28 @@ from graders.submissions import corpus, reference_submission, release_notebook, 
 HINT = "kernel not flipped: a convolution reads w[i - j]"
 
 
-def test_feedback_tables_parse_back_into_checks():
+def test_feedback_tables_carry_their_checks_as_data():
+    """The class report reads ids and the named mistake's id as data: rewording a hint changes nothing."""
     item = ItemResult("test_conv1d", 4.0, [
-        CheckResult("conv1d_modes", "all modes", 0.5, 2.0, 1, 4, f"conv1d(x, w): value mismatch. Likely mistake: {HINT}"
-                    " (3 of 4 cases failed)"),
+        CheckResult("conv1d_modes", "all modes", 0.5, 2.0, 1, 4, f"conv1d(x, w): value mismatch. {HINT}"
+                    " </script> (3 of 4 cases failed)", mistake_id="conv1d_no_flip"),
         CheckResult("conv1d_inputs", "dtypes", 2.0, 2.0, 4, 4, ""),
+        CheckResult("conv1d_no_library", "", 0.0, 1.0, 0, 1, "wrong", relies_on=["conv1d_modes"],
+                    blocked_by=["conv1d_modes"]),
     ])
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": report.item_text(item)})]
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": report.item_html(item),
+                                                                 "text/plain": "no data in the text"})]
     nb.cells.append(cell)
-    got = class_report.parse_feedback(nb)
+    got = class_report.read_feedback(nb)
     assert [(c.check_id, c.cell, c.score, c.max_score, c.passed) for c in got] == [
-        ("conv1d_modes", "test_conv1d", 0.5, 2.0, False), ("conv1d_inputs", "test_conv1d", 2.0, 2.0, True)]
-    assert got[0].mistake == HINT
+        ("conv1d_modes", "test_conv1d", 0.5, 2.0, False), ("conv1d_inputs", "test_conv1d", 2.0, 2.0, True),
+        ("conv1d_no_library", "test_conv1d", 0.0, 1.0, False)]
+    assert [c.mistake_id for c in got] == ["conv1d_no_flip", "", ""]
+    assert got[0].message.endswith("</script> (3 of 4 cases failed)"), "messages survive the data block intact"
+    assert got[2].blocked_by == ("conv1d_modes",)
+    assert "Likely mistake" not in inspect.getsource(class_report), "no parsing of message wording"
 
 
 def _chromium() -> str | None:
@@ -86,7 +95,7 @@ def test_item_analysis_names_the_common_mistake(reported):
     modes = rows["conv1d_modes"]
     assert modes["cell"] == "test_conv1d" and int(modes["students"]) == 4
     assert float(modes["pass_rate"]) == pytest.approx(0.25)  # only the reference passes every case
-    assert "flip" in modes["most_common_mistake"].lower() and int(modes["mistake_count"]) == 1
+    assert modes["most_common_mistake"] == "conv1d_no_flip" and int(modes["mistake_count"]) == 1
     assert float(rows["moving_average_values"]["pass_rate"]) == pytest.approx(0.5)
 
 

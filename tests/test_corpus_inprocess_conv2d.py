@@ -21,6 +21,7 @@ import pytest
 import solutions.conv2d as reference
 from graders.a03_conv2d import test_conv2d as graders
 from graders.bridge import Returned
+from graders.cases import case_kwargs, submission_seed
 from graders.checks import CheckFailure
 from graders.settings import REPO_ROOT
 from graders.student import StudentError
@@ -67,8 +68,8 @@ class InProcessStudent:
 def _run_check(student: InProcessStudent, check_id: str) -> tuple[int, int, str]:
     """(cases passed, cases, first failure message) of one check."""
     fn = getattr(graders, "test_" + check_id)
-    marks = [m for m in getattr(fn, "pytestmark", []) if m.name == "parametrize"]
-    calls = [{marks[0].args[0]: value} for value in marks[0].args[1]] if marks else [{}]
+    # Fixed cases and the fresh cases this entry's code draws, as in real grading.
+    calls = case_kwargs(fn, submission_seed([student.source]))
     passed, first = 0, ""
     for kwargs in calls:
         try:

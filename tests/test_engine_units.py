@@ -47,8 +47,12 @@ def test_known_mistake_is_named():
     mistakes = [Mistake("other", "unrelated hint", lambda x: x * 3),
                 Mistake("double", "you doubled it", lambda x: x * 2)]
     x = np.array([1.0, 2.0])
-    with pytest.raises(CheckFailure, match="Likely mistake: you doubled it"):
+    with pytest.raises(CheckFailure, match="Likely mistake: you doubled it") as err:
         expect_array(ret(x * 2), x, call="f(x)", mistakes=mistakes, args=(x,))
+    assert err.value.mistake_id == "double", "the mistake travels as data, not only as text"
+    with pytest.raises(CheckFailure) as err:
+        expect_array(ret(x * 5), x, call="f(x)", mistakes=mistakes, args=(x,))
+    assert err.value.mistake_id == ""
 
 
 def test_type_and_dtype_requirements():
@@ -181,4 +185,53 @@ def test_failure_pictures_reach_the_feedback_as_image_outputs():
     kinds = [(o.output_type, sorted(o.get("data", {}))) for o in nb.cells[0].outputs]
     assert ("display_data", ["image/png", "text/plain"]) in kinds
     assert nb.cells[0].outputs[-1].output_type == "execute_result", "the score stays the last value"
-    assert "data:image/png;base64," in item_html(item)
+    html = item_html(item)
+    assert "data:image/png;base64," not in html and "(picture below)" in html, "each picture is shown once"
+
+
+def test_a_check_names_the_failed_check_it_relies_on_and_carries_the_mistake_id():
+    from graders.engine import _score_item
+    from graders.notebook import GradedItem
+    from graders.pytest_plugin import CaseResult, CheckOutcome, Reliance
+
+    pool = CheckOutcome("avg_pool2d_same", cases=[CaseResult(False, "2 of 9 values differ", mistake_id="full_window")])
+    forward = CheckOutcome("cnn_forward_network", cases=[CaseResult(True), CaseResult(False, "values differ")],
+                           relies_on=(Reliance("avg_pool2d", ("avg_pool2d_valid", "avg_pool2d_same"), "cnn_forward"),))
+    valid = CheckOutcome("avg_pool2d_valid", cases=[CaseResult(True)])
+    outcomes = {o.check_id: o for o in (pool, forward, valid)}
+    item = GradedItem("test_cnn_forward", 2.0, ["cnn_forward_network"])
+
+    [built_on] = _score_item(item, outcomes, "", calls=lambda caller, function: True).checks
+    assert built_on.message.startswith("This check uses your `avg_pool2d`, which failed its check `avg_pool2d_same`")
+    assert built_on.relies_on == ["avg_pool2d_valid", "avg_pool2d_same"] and built_on.blocked_by == ["avg_pool2d_same"]
+    [own] = _score_item(item, outcomes, "", calls=lambda caller, function: False).checks
+    assert own.message == "values differ" and own.blocked_by == [], \
+        "a caller that does not use the function is not blamed on it"
+    [pooled] = _score_item(GradedItem("test_pool", 1.0, ["avg_pool2d_same"]), outcomes, "").checks
+    assert pooled.mistake_id == "full_window"
+
+
+def test_calls_function_follows_the_students_own_helpers():
+    import ast
+
+    from graders.checks import calls_function
+
+    tree = ast.parse("def pool(x): return x\ndef block(x): return pool(x)\ndef forward(x): return block(x)\n"
+                     "def alone(x): return x\n")
+    functions = {f.name: f for f in tree.body}
+    assert calls_function(functions, "forward", "pool") and not calls_function(functions, "alone", "pool")
+
+
+def test_banned_calls_name_what_was_written_not_the_librarys_internals():
+    import ast
+
+    from graders.checks import banned_calls, banned_use_message
+
+    tree = ast.parse("import numpy as np\ndef conv1d(x, w, mode='full'):\n    return np.convolve(x, w, mode)\n"
+                     "def loops(x, w):\n    return x\n")
+    functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    # np.convolve calls np.correlate inside numpy: the kernel's profiler records both.
+    uses = banned_calls(functions, "conv1d", ["numpy.convolve", "numpy.correlate"])
+    assert [u.describe() for u in uses] == ["np.convolve (line 2 of conv1d)"]
+    assert "np.correlate" not in banned_use_message("conv1d", uses, "no library")
+    assert banned_calls(functions, "loops", []) == []

@@ -114,24 +114,3 @@ def test_sobel_mistakes_differ():
     right = np.stack(ref.sobel_kernels())
     for mistake_id, _, fn in SOBEL_KERNELS:
         assert not np.allclose(np.asarray(fn(), dtype=float), right), mistake_id
-
-
-def test_feedback_picture_is_a_valid_png():
-    import io
-
-    from PIL import Image
-
-    from graders.a03_conv2d.pictures import ImageMismatch, side_by_side, with_picture
-    from graders.checks import CheckFailure
-
-    expected = np.add.outer(np.arange(20.0), np.arange(30.0))
-    got = expected.copy()
-    got[5:8, 10:12] += 7
-    picture = Image.open(io.BytesIO(side_by_side(expected, got)))
-    scale = -(-96 // 20)
-    assert picture.mode == "L" and picture.size == (3 * 30 * scale + 8, 20 * scale)
-    failure = with_picture(CheckFailure("3 of 600 values differ"), expected, got)
-    assert isinstance(failure, ImageMismatch) and str(failure) == "3 of 600 values differ"
-    # No picture for results of another shape: the plain failure comes back.
-    plain = CheckFailure("shape mismatch")
-    assert with_picture(plain, expected, got[:3]) is plain

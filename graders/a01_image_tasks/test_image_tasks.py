@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 from graders.a01_image_tasks.mistakes import MISTAKES
-from graders.checks import CheckFailure, expect_array, mistakes_from
+from graders.cases import cases, rng_for
+from graders.checks import CheckFailure, Mistake, expect_array, first_mistake, hint_text, mistakes_from
+from graders.pictures import with_boxes
 from graders.student import StudentError
 from solutions import image_tasks as ref
 
@@ -23,27 +25,23 @@ SEED = 20260101
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
 
 
-def _rng(name: str) -> np.random.Generator:
-    return np.random.default_rng([SEED, sum(map(ord, name))])
+def _rng(source: str | np.random.Generator) -> np.random.Generator:
+    """The fixed cases' generator for a name; a submission's generator (fresh cases) passes through."""
+    return rng_for(SEED, source)
 
 
 def _ids(cases: list) -> list[str]:
     return [f"case{i:02d}" for i in range(len(cases))]
 
 
-def _hint(name: str, args: tuple, got: Any, same: Callable[[Any, Any], bool]) -> str:
-    """' Likely mistake: ...' when a known wrong variant reproduces the student's output."""
-    for mistake in M.get(name, []):
-        try:
-            wrong = mistake.fn(*args)
-        except Exception:  # noqa: BLE001 - a wrong variant may itself fail on some inputs
-            continue
-        try:
-            if same(got, wrong):
-                return f" Likely mistake: {mistake.hint}"
-        except Exception:  # noqa: BLE001 - malformed student output cannot match
-            continue
-    return ""
+def _mistake(name: str, args: tuple, got: Any, same: Callable[[Any, Any], bool]) -> Mistake | None:
+    """The known wrong variant of `name` that reproduces the student's output, if any."""
+    return first_mistake(M.get(name, []), args, got, same)
+
+
+def _named(mistake: Mistake | None) -> dict[str, str]:
+    """CheckFailure's keyword for the mistake a failure names."""
+    return {"mistake_id": mistake.id if mistake else ""}
 
 
 def _expect_value_error(student, name: str, call: str, *args: Any) -> None:
@@ -98,16 +96,16 @@ def _describe_record(record: dict) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def _raising_hint(name: str, *args: Any) -> str:
-    """The hint of the first known mistake that also raises ValueError on these arguments."""
+def _raising_mistake(name: str, *args: Any) -> Mistake | None:
+    """The first known mistake that also raises ValueError on these arguments."""
     for mistake in M.get(name, []):
         try:
             mistake.fn(*args)
         except ValueError:
-            return f" Likely mistake: {mistake.hint}"
+            return mistake
         except Exception:  # noqa: BLE001, S112 - other failures do not identify the mistake
             continue
-    return ""
+    return None
 
 
 @pytest.mark.parametrize("case", TASK_CASES, ids=_ids(TASK_CASES))
@@ -120,11 +118,13 @@ def test_task_of_records(student, case):
     except StudentError as exc:
         if "raised ValueError" not in str(exc):
             raise
-        hint = _raising_hint("task_of", record)
-        raise CheckFailure(f"{call} raised ValueError, expected {expected!r}.{hint}") from None
+        mistake = _raising_mistake("task_of", record)
+        raise CheckFailure(f"{call} raised ValueError, expected {expected!r}.{hint_text(mistake)}",
+                           **_named(mistake)) from None
     if got != expected:
-        hint = _hint("task_of", (record,), got, lambda g, w: g == w)
-        raise CheckFailure(f"{call} returned {got!r}, expected {expected!r}.{hint}")
+        mistake = _mistake("task_of", (record,), got, lambda g, w: g == w)
+        raise CheckFailure(f"{call} returned {got!r}, expected {expected!r}."
+                           f"{hint_text(mistake)}", **_named(mistake))
 
 
 @pytest.mark.parametrize("case", TASK_INVALID, ids=_ids(TASK_INVALID))
@@ -149,7 +149,7 @@ def _random_boxes(rng: np.random.Generator, shape: tuple[int, ...], kind: str, w
     return boxes.astype(kind).round(2) if kind == "float64" else boxes.astype(kind)
 
 
-def _box_cases(name: str, count: int) -> list[tuple[Any, int, int]]:
+def _box_cases(name: str | np.random.Generator, count: int) -> list[tuple[Any, int, int]]:
     rng = _rng(name)
     shapes = [(4,), (1, 4), (5, 4), (2, 3, 4), (7, 4), (4, 1, 4)]
     kinds = ["int64", "float64", "list", "float32", "int32", "float64"]
@@ -174,6 +174,17 @@ def _to_input(name: str, boxes: Any, width: int, height: int) -> Any:
 NORMALISED = ("xyxy_to_cxcywh", "cxcywh_to_xyxy")
 
 
+def _pixel_xyxy(name: str, boxes: Any, width: int, height: int) -> np.ndarray:
+    """A conversion's output as (N, 4) corner boxes in pixels, for drawing (ValueError if not boxes)."""
+    b = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    if name == "xyxy_to_xywh":
+        return np.concatenate([b[:, :2], b[:, :2] + b[:, 2:]], axis=1)
+    if name == "xyxy_to_cxcywh":
+        centre, size = b[:, :2] * (width, height), b[:, 2:] * (width, height)
+        return np.concatenate([centre - size / 2, centre + size / 2], axis=1)
+    return b
+
+
 def _check_box_values(student, name: str, case: tuple[Any, int, int]) -> None:
     boxes, width, height = case
     boxes = _to_input(name, boxes, width, height)
@@ -182,8 +193,14 @@ def _check_box_values(student, name: str, case: tuple[Any, int, int]) -> None:
     size = f", width={width}, height={height}" if extra else ""
     call = f"{name}({kind} of shape {_shape(boxes)}{size})"
     got = student.call(name, boxes, *extra)
-    expect_array(got, getattr(ref, name)(boxes, *extra), call=call, rtol=1e-6, atol=1e-6,
-                 mistakes=M[name], args=(boxes, *extra), require_ndarray=True, require_float=True)
+    expected = getattr(ref, name)(boxes, *extra)
+    try:
+        expect_array(got, expected, call=call, rtol=1e-6, atol=1e-6,
+                     mistakes=M[name], args=(boxes, *extra), require_ndarray=True, require_float=True)
+    except CheckFailure as exc:
+        canvas = np.full((height, width), 0.85)
+        raise with_boxes(exc, canvas, _pixel_xyxy(name, expected, width, height),
+                         _pixel_xyxy(name, got.value, width, height), title=call) from None
     if got.value.dtype != np.float64:
         raise CheckFailure(f"{call} returned {got.value.dtype}; return float64 (np.asarray(boxes, dtype=float))")
 
@@ -203,9 +220,9 @@ def _check_box_unchanged(student, name: str) -> None:
 
 
 def _values_test(name: str) -> Callable:
-    cases = _box_cases(name, 12)
+    fixed = _box_cases(name, 12)
 
-    @pytest.mark.parametrize("case", cases, ids=_ids(cases))
+    @cases(fixed, fresh=lambda rng: _box_cases(rng, 3))
     def check(student, case):
         _check_box_values(student, name, case)
 
@@ -237,7 +254,7 @@ test_cxcywh_to_xyxy_input_unchanged = _unchanged_test("cxcywh_to_xyxy")
 # -- IoU -------------------------------------------------------------------------------------------
 
 
-def _iou_random(name: str, count: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def _iou_random(name: str | np.random.Generator, count: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Boxes in a small area so that most pairs overlap: ints and floats, N and M from 1 to 6."""
     rng = _rng(name)
     cases = []
@@ -271,7 +288,7 @@ def _check_iou(student, case: tuple[np.ndarray, np.ndarray]) -> None:
                  mistakes=M["box_iou"], args=(a, b))
 
 
-@pytest.mark.parametrize("case", IOU_RANDOM, ids=_ids(IOU_RANDOM))
+@cases(IOU_RANDOM, fresh=lambda rng: _iou_random(rng, 3))
 def test_box_iou_values(student, case):
     """box_iou on random overlapping int and float boxes: shape (N, M) and values."""
     _check_iou(student, case)
@@ -292,7 +309,7 @@ def test_box_iou_degenerate(student, case):
 # -- masks -----------------------------------------------------------------------------------------
 
 
-def _mask_cases(name: str, count: int) -> list[np.ndarray]:
+def _mask_cases(name: str | np.random.Generator, count: int) -> list[np.ndarray]:
     rng = _rng(name)
     cases = []
     for i in range(count):
@@ -348,12 +365,16 @@ def _check_mask_box(student, mask: np.ndarray) -> None:
     if values.shape != (4,):
         raise CheckFailure(f"{call} returned a {got.type_name} of shape {_shape(values)}; return [x1, y1, x2, y2]")
     if not np.array_equal(values, expected):
-        hint = _hint("mask_to_box", (mask,), values, _box_same)
-        raise CheckFailure(f"{call} returned {values.astype(int).tolist()}, which is not the tight box with "
-                           f"exclusive ends (mask[y1:y2, x1:x2] must hold every foreground pixel).{hint}")
+        mistake = _mistake("mask_to_box", (mask,), values, _box_same)
+        failure = CheckFailure(f"{call} returned {values.astype(int).tolist()}, which is not the tight box with "
+                               f"exclusive ends (mask[y1:y2, x1:x2] must hold every foreground pixel)."
+                               f"{hint_text(mistake)}", **_named(mistake))
+        # Pixel i spans [i - 0.5, i + 0.5] in the picture: an exclusive end x2 is drawn at x2 - 0.5.
+        raise with_boxes(failure, (mask != 0).astype(float), np.asarray(expected, float) - 0.5, values - 0.5,
+                         title=call)
 
 
-@pytest.mark.parametrize("mask", MASKS, ids=_ids(MASKS))
+@cases(MASKS, fresh=lambda rng: _mask_cases(rng, 3), argname="mask")
 def test_mask_to_box_values(student, mask):
     """mask_to_box on non-square uint8, bool and multi-class masks with one or several blobs."""
     _check_mask_box(student, mask)
@@ -365,7 +386,7 @@ def test_mask_to_box_edges(student, mask):
     _check_mask_box(student, mask)
 
 
-def _fraction_cases(name: str, count: int) -> list[tuple[np.ndarray, int]]:
+def _fraction_cases(name: str | np.random.Generator, count: int) -> list[tuple[np.ndarray, int]]:
     rng = _rng(name)
     cases = []
     for i in range(count):
@@ -385,7 +406,7 @@ FRACTIONS_INVALID = [
 ]
 
 
-@pytest.mark.parametrize("case", FRACTIONS, ids=_ids(FRACTIONS))
+@cases(FRACTIONS, fresh=lambda rng: _fraction_cases(rng, 2))
 def test_class_pixel_fractions_values(student, case):
     """class_pixel_fractions on non-square masks where one class never occurs (its fraction is 0)."""
     mask, n_classes = case
@@ -406,7 +427,7 @@ def test_class_pixel_fractions_invalid(student, case):
 # -- stratified split ------------------------------------------------------------------------------
 
 
-def _split_cases(name: str) -> list[tuple[Any, tuple[float, float, float], int]]:
+def _split_cases(name: str | np.random.Generator) -> list[tuple[Any, tuple[float, float, float], int]]:
     """Class sizes that break naive rounding (6, 1, 2, 13), many classes, string labels, other seeds."""
     rng = _rng(name)
     cases = []
@@ -448,7 +469,7 @@ def _split_call(student, labels: Any, fractions: tuple, seed: int) -> tuple[list
     return parts, call
 
 
-@pytest.mark.parametrize("case", SPLITS, ids=_ids(SPLITS))
+@cases(SPLITS, fresh=lambda rng: _split_cases(rng)[:2])
 def test_stratified_split_partition(student, case):
     """stratified_split returns three sorted index arrays that are disjoint and cover every sample once."""
     labels, fractions, seed = case
@@ -463,7 +484,7 @@ def test_stratified_split_partition(student, case):
             raise CheckFailure(f"{call}: the {name} indices are not sorted")
 
 
-@pytest.mark.parametrize("case", SPLITS, ids=_ids(SPLITS))
+@cases(SPLITS, fresh=lambda rng: _split_cases(rng)[:2])
 def test_stratified_split_counts(student, case):
     """Each class puts floor or ceil of n_class * fraction samples in each split; each split is within one of N * fraction."""
     labels, fractions, seed = case
@@ -489,7 +510,7 @@ def test_stratified_split_counts(student, case):
                 "class's leftover samples to the splits that lag their target most")
 
 
-@pytest.mark.parametrize("case", SPLITS[:4], ids=_ids(SPLITS[:4]))
+@cases(SPLITS[:4], fresh=lambda rng: _split_cases(rng)[:1])
 def test_stratified_split_seed(student, case):
     """stratified_split gives the same split for the same seed and a different one for other seeds."""
     labels, fractions, seed = case
@@ -506,10 +527,10 @@ def test_stratified_split_seed(student, case):
 # -- annotation cost -------------------------------------------------------------------------------
 
 
-def _hours_cases() -> list[tuple]:
-    rng = _rng("annotation_hours")
+def _hours_cases(source: str | np.random.Generator = "annotation_hours", repeat: int = 3) -> list[tuple]:
+    rng = _rng(source)
     cases = []
-    for i, task in enumerate(["classification", "detection", "segmentation"] * 3):
+    for i, task in enumerate(["classification", "detection", "segmentation"] * repeat):
         cases.append((int(rng.integers(100, 50_000)), float(rng.integers(1, 12)), float(rng.integers(1, 6)),
                       float(rng.integers(4, 12)), float(rng.integers(20, 90)), task,
                       int(rng.integers(2, 7)), int([2, 3, 1][i % 3])))
@@ -519,7 +540,7 @@ def _hours_cases() -> list[tuple]:
 HOURS = _hours_cases()
 
 
-@pytest.mark.parametrize("case", HOURS, ids=_ids(HOURS))
+@cases(HOURS, fresh=lambda rng: _hours_cases(rng, 1))
 def test_annotation_hours_values(student, case):
     """annotation_hours for the three tasks with several annotators and overlaps of 1 to 3."""
     n, obj, s_label, s_box, s_mask, task, annotators, overlap = case
@@ -533,8 +554,9 @@ def test_annotation_hours_values(student, case):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise CheckFailure(f"{call} returned a {got.type_name}; return a number of hours")
     if not np.isclose(value, expected, rtol=1e-9, atol=1e-12):
-        hint = _hint("annotation_hours", case, value, lambda g, w: bool(np.isclose(g, w, rtol=1e-9)))
-        raise CheckFailure(f"{call} returned {value:.6g} hours, expected {expected:.6g}.{hint}")
+        mistake = _mistake("annotation_hours", case, value, lambda g, w: bool(np.isclose(g, w, rtol=1e-9)))
+        raise CheckFailure(f"{call} returned {value:.6g} hours, expected {expected:.6g}."
+                           f"{hint_text(mistake)}", **_named(mistake))
 
 
 # -- cloud responses -------------------------------------------------------------------------------
@@ -554,10 +576,11 @@ def _label_response(rng: np.random.Generator, n: int, scores: list[float] | None
     return {"responses": [{"labelAnnotations": annotations}]}
 
 
-def _label_cases() -> list[tuple[dict, float | None]]:
-    rng = _rng("parse_cloud_labels")
+def _label_cases(source: str | np.random.Generator = "parse_cloud_labels", count: int = 6
+                 ) -> list[tuple[dict, float | None]]:
+    rng = _rng(source)
     cases = []
-    for i in range(6):
+    for i in range(count):
         n = int(rng.integers(3, 9))
         scores = [float(s) for s in rng.choice([0.55, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.42, 0.33], size=n)]
         cases.append((_label_response(rng, n, scores), [None, 0.3, 0.65, 0.8][i % 4]))  # ties in scores
@@ -597,10 +620,11 @@ def _check_parsed(name: str, call: str, got, expected: list, args: tuple) -> Non
         ok = False
     if ok:
         return
-    hint = _hint(name, args, value, _pairs_same)
+    mistake = _mistake(name, args, value, _pairs_same)
     names = [str(v[0]) if isinstance(v, list) and v else "?" for v in value]
     raise CheckFailure(f"{call} returned {len(value)} entries {names[:8]}; expected {len(expected)} "
-                       f"entries (score >= min_score, highest first, ties in response order).{hint}")
+                       f"entries (score >= min_score, highest first, ties in response order)."
+                           f"{hint_text(mistake)}", **_named(mistake))
 
 
 def _labels_call(student, response: dict, min_score: float | None) -> None:
@@ -612,7 +636,7 @@ def _labels_call(student, response: dict, min_score: float | None) -> None:
     _check_parsed("parse_cloud_labels", call, got, ref.parse_cloud_labels(*args), args)
 
 
-@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+@cases(LABELS, fresh=lambda rng: _label_cases(rng, 2))
 def test_parse_cloud_labels_values(student, case):
     """parse_cloud_labels on responses with topicality different from score, tied scores and several thresholds."""
     _labels_call(student, *case)
@@ -650,10 +674,11 @@ def _object_response(rng: np.random.Generator, n: int, scores: list[float]) -> d
     return {"responses": [{"localizedObjectAnnotations": objects}]}
 
 
-def _object_cases() -> list[tuple[dict, int, int, float | None]]:
-    rng = _rng("parse_cloud_objects")
+def _object_cases(source: str | np.random.Generator = "parse_cloud_objects", count: int = 5
+                  ) -> list[tuple[dict, int, int, float | None]]:
+    rng = _rng(source)
     cases = []
-    for i, (w, h) in enumerate([(640, 480), (333, 517), (1024, 256), (200, 600), (800, 800)]):
+    for i, (w, h) in enumerate([(640, 480), (333, 517), (1024, 256), (200, 600), (800, 800)][:count]):
         n = int(rng.integers(2, 6))
         scores = [float(s) for s in rng.choice([0.45, 0.5, 0.6, 0.75, 0.9], size=n)]
         cases.append((_object_response(rng, n, scores), w, h, [None, 0.6, 0.75, 0.4, 0.5][i]))
@@ -674,7 +699,7 @@ def _objects_call(student, response: dict, width: int, height: int, min_score: f
     _check_parsed("parse_cloud_objects", call, got, ref.parse_cloud_objects(*args), args)
 
 
-@pytest.mark.parametrize("case", OBJECTS, ids=_ids(OBJECTS))
+@cases(OBJECTS, fresh=lambda rng: _object_cases(rng, 2))
 def test_parse_cloud_objects_values(student, case):
     """parse_cloud_objects on non-square images, vertices without x or y, scores at the threshold, other thresholds."""
     _objects_call(student, *case)
@@ -702,19 +727,22 @@ def _photo(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return np.ascontiguousarray(source[y : y + h, x : x + w])
 
 
-def _preprocess_cases() -> list[tuple[np.ndarray, int | None]]:
-    rng = _rng("preprocess_for_model")
+def _preprocess_cases(source: str | np.random.Generator = "preprocess_for_model", count: int = 6
+                      ) -> list[tuple[np.ndarray, int | None]]:
+    rng = _rng(source)
     shapes = [(240, 360, 64), (300, 180, 48), (37, 20, 48), (123, 321, None), (90, 91, 32), (400, 250, 100)]
-    return [(_photo(rng, h, w), size) for h, w, size in shapes]
+    return [(_photo(rng, h, w), size) for h, w, size in shapes[:count]]
 
 
 PREPROCESS = _preprocess_cases()
 
 
-def _crop_cases() -> list[tuple[np.ndarray, int]]:
+def _crop_cases(source: str | np.random.Generator = "preprocess_for_model_crop", count: int = 4
+                ) -> list[tuple[np.ndarray, int]]:
     """No resizing needed (the short side equals size): the crop offset is checked exactly."""
-    rng = _rng("preprocess_for_model_crop")
-    return [(rng.integers(0, 256, (h, w, 3)).astype(np.uint8), min(h, w)) for h, w in [(9, 14), (17, 8), (12, 15), (31, 24)]]
+    rng = _rng(source)
+    sizes = [(9, 14), (17, 8), (12, 15), (31, 24)][:count]
+    return [(rng.integers(0, 256, (h, w, 3)).astype(np.uint8), min(h, w)) for h, w in sizes]
 
 
 CROPS = _crop_cases()
@@ -726,17 +754,19 @@ def _expect_preprocessed(got, expected: np.ndarray, call: str, args: tuple, tole
         raise CheckFailure(f"{call} returned a {got.type_name}; return a float32 numpy array")
     if value.shape != expected.shape:
         hint = " Add the batch axis: x[None] or x[np.newaxis]." if value.shape == expected.shape[1:] else ""
-        raise CheckFailure(f"{call}: shape {value.shape}, expected {expected.shape}.{hint}")
+        raise CheckFailure(f"{call}: shape {value.shape}, expected {expected.shape}.{hint}",
+                           mistake_id="preprocess_no_batch_axis" if hint else "")
     error = float(np.abs(value.astype(float) - expected).mean())
     if error <= tolerance:
         return
-    hint = _hint("preprocess_for_model", args, value,
+    mistake = _mistake("preprocess_for_model", args, value,
                  lambda g, w: np.shape(w) == g.shape and float(np.abs(g - w).mean()) <= tolerance)
     raise CheckFailure(f"{call}: mean absolute difference {error:.3g} from the expected input "
-                       f"(tolerance {tolerance:g}); values range {value.min():.3g}..{value.max():.3g}.{hint}")
+                       f"(tolerance {tolerance:g}); values range {value.min():.3g}..{value.max():.3g}."
+                           f"{hint_text(mistake)}", **_named(mistake))
 
 
-@pytest.mark.parametrize("case", PREPROCESS, ids=_ids(PREPROCESS))
+@cases(PREPROCESS, fresh=lambda rng: _preprocess_cases(rng, 2))
 def test_preprocess_for_model_values(student, case):
     """preprocess_for_model on photos of many non-square sizes, down- and upscaled, compared on average."""
     image, size = case
@@ -746,7 +776,7 @@ def test_preprocess_for_model_values(student, case):
     _expect_preprocessed(got, ref.preprocess_for_model(*args), call, args, MEAN_TOLERANCE)
 
 
-@pytest.mark.parametrize("case", CROPS, ids=_ids(CROPS))
+@cases(CROPS, fresh=lambda rng: _crop_cases(rng, 2))
 def test_preprocess_for_model_crop(student, case):
     """preprocess_for_model crops the centre square with the offset rounded down (checked exactly, no resizing)."""
     image, size = case
@@ -767,9 +797,10 @@ def test_preprocess_for_model_format(student):
     if value.dtype != np.float32:
         raise CheckFailure(f"{call} returned dtype {value.dtype}; return float32 (.astype(np.float32))")
     if value.min() < -1 - 1e-6 or value.max() > 1 + 1e-6 or value.min() > -0.99 or value.max() < 0.99:
-        hint = " Likely mistake: x / 255 gives [0, 1], the model expects x / 127.5 - 1." if value.min() >= -1e-6 else ""
+        scaled01 = value.min() >= -1e-6
+        hint = " Likely mistake: x / 255 gives [0, 1], the model expects x / 127.5 - 1." if scaled01 else ""
         raise CheckFailure(f"{call}: values range {value.min():.3g}..{value.max():.3g}, expected -1 (black) to "
-                           f"1 (white).{hint}")
+                           f"1 (white).{hint}", mistake_id="preprocess_scaled_to_0_1" if scaled01 else "")
 
 
 class _FixedModel:
@@ -783,10 +814,11 @@ class _FixedModel:
         return self.probabilities.copy()
 
 
-def _top_k_cases() -> list[tuple[np.ndarray, list[str], int, int]]:
-    rng = _rng("predict_top_k")
+def _top_k_cases(source: str | np.random.Generator = "predict_top_k", count: int = 8
+                 ) -> list[tuple[np.ndarray, list[str], int, int]]:
+    rng = _rng(source)
     cases = []
-    for i in range(8):
+    for i in range(count):
         n = int(rng.integers(2, 8))
         p = rng.dirichlet(np.ones(n)).round(3)
         if i % 2 == 0:  # ties
@@ -814,7 +846,7 @@ def _fixed_top_k(student, case: tuple) -> tuple[Any, str, list, tuple]:
     return got.value, call, expected, (p.astype(np.float64), labels, k)
 
 
-@pytest.mark.parametrize("case", TOP_K, ids=_ids(TOP_K))
+@cases(TOP_K, fresh=lambda rng: _top_k_cases(rng, 2))
 def test_predict_top_k_order(student, case):
     """predict_top_k with known probabilities: highest first, ties to the lower class index, k larger than the classes."""
     value, call, expected, args = _fixed_top_k(student, case)
@@ -822,13 +854,14 @@ def test_predict_top_k_order(student, case):
     if not isinstance(top, list):
         raise CheckFailure(f"{call} did not return a list of (label, probability) tuples")
     if not _pairs_same(top, expected):
-        hint = _hint("predict_top_k", args, top, _pairs_same)
+        mistake = _mistake("predict_top_k", args, top, _pairs_same)
         got_labels = [str(t[0]) if isinstance(t, list) and t else "?" for t in top]
         raise CheckFailure(f"{call} returned the labels {got_labels}, expected the {len(expected)} most probable "
-                           f"in descending order of probability.{hint}")
+                           f"in descending order of probability."
+                           f"{hint_text(mistake)}", **_named(mistake))
 
 
-@pytest.mark.parametrize("case", TOP_K[:3], ids=_ids(TOP_K[:3]))
+@cases(TOP_K[:3], fresh=lambda rng: _top_k_cases(rng, 1))
 def test_predict_top_k_input(student, case):
     """predict_top_k gives the model one image preprocessed at the model's own input size (not always 224)."""
     value, call, _, _ = _fixed_top_k(student, case)
@@ -884,14 +917,12 @@ def test_predict_top_k_shapes_model(student, case):
         raise CheckFailure(f"{call} did not return (label, probability) tuples") from None
     for (_label, p), (_, p_next) in zip(pairs, pairs[1:], strict=False):
         if p_next > p + 1e-6:
-            raise CheckFailure(f"{call}: probabilities are not in descending order.{_hint_order()}")
+            order = mistakes_from(MISTAKES["predict_top_k"])[0]
+            raise CheckFailure(f"{call}: probabilities are not in descending order.{hint_text(order)}",
+                               **_named(order))
     order = np.argsort(-probabilities, kind="stable")
     for rank, (label, p) in enumerate(pairs):
         if label not in labels or abs(p - probabilities[labels.index(label)]) > 0.05:
             raise CheckFailure(f"{call}: {label!r} with probability {p:.3g} does not match the model's output")
         if probabilities[order[rank]] - probabilities[labels.index(label)] > 0.05:
             raise CheckFailure(f"{call}: {label!r} is not the class of rank {rank + 1}")
-
-
-def _hint_order() -> str:
-    return f" Likely mistake: {MISTAKES['predict_top_k'][0][1]}"

@@ -13,7 +13,15 @@ import pytest
 
 from graders.a02_conv1d.mistakes import MISTAKES
 from graders.bridge import FunctionSpec
-from graders.checks import CheckFailure, banned_library_use, expect_array, expect_int, mistakes_from
+from graders.cases import cases, rng_for
+from graders.checks import (
+    CheckFailure,
+    expect_array,
+    expect_int,
+    expect_without_library,
+    mistakes_from,
+)
+from graders.pictures import with_signals
 from solutions import conv1d as ref
 
 SEED = 20260204
@@ -21,11 +29,12 @@ MODES = ("full", "same", "valid")
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
 
 
-def _rng(name: str) -> np.random.Generator:
-    return np.random.default_rng([SEED, sum(map(ord, name))])
+def _rng(source: str | np.random.Generator) -> np.random.Generator:
+    """The fixed cases' generator for a name; a submission's generator (fresh cases) passes through."""
+    return rng_for(SEED, source)
 
 
-def _signal_pairs(name: str, count: int) -> list[tuple[np.ndarray, np.ndarray, str]]:
+def _signal_pairs(name: str | np.random.Generator, count: int) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """Random float signals and kernels: lengths 1..12, kernels even, odd and longer than x."""
     rng = _rng(name)
     fixed = [(1, 1), (1, 4), (5, 2), (6, 4), (3, 7), (8, 8), (2, 9), (9, 3)]
@@ -49,7 +58,7 @@ def _describe(x: object, w: object, mode: str | None = None) -> str:
     return f"(x: {d(x)}, w: {d(w)}{m})"
 
 
-def _typed_inputs(name: str) -> list[tuple[object, object, str]]:
+def _typed_inputs(name: str | np.random.Generator) -> list[tuple[object, object, str]]:
     """Lists, int arrays of several widths, uint8 images-like values, float32, length 1."""
     rng = _rng(name)
     cases: list[tuple[object, object, str]] = []
@@ -85,74 +94,83 @@ CONV_TYPED = _typed_inputs("conv1d_inputs")
 CORR_CASES = _signal_pairs("correlate1d_modes", 18) + _typed_inputs("correlate1d_inputs")[:4]
 
 
-def _ids(cases: list) -> list[str]:
-    return [f"case{i:02d}" for i in range(len(cases))]
+def _expect_signal(got, expected: np.ndarray, **kwargs: object) -> None:
+    """expect_array, plus a plot of the expected and the student's signal on failure."""
+    try:
+        expect_array(got, expected, **kwargs)
+    except CheckFailure as exc:
+        raise with_signals(exc, expected, got.value, title=str(kwargs.get("call", ""))) from None
 
 
-def _check_library(student, name: str) -> None:
-    x, w, mode = _signal_pairs(name + "_library", 3)[2]
+LIBRARY_CASES = {name: [_signal_pairs(name + "_library", 3)[2]] for name in ("conv1d", "correlate1d")}
+
+
+def _check_library(student, name: str, case: tuple) -> None:
+    """Fail on a forbidden call, naming it as written; a wrong value is the value checks' business."""
+    x, w, mode = case
     got = student.call(name, x, w, mode=mode)
     reference = ref.conv1d if name == "conv1d" else ref.correlate1d
-    expect_array(got, reference(x, w, mode), call=f"{name}{_describe(x, w, mode)}")
-    used = banned_library_use(student.defined_functions(), name, got.library_calls)
-    if used:
-        raise CheckFailure(
-            f"{name} uses {', '.join(used)}, which this task asks you not to use "
-            f"(no np.convolve, np.correlate, scipy.signal or TensorFlow): write the loops yourself."
-        )
+    expect_without_library(student.defined_functions(), name, got, reference(x, w, mode),
+                           call=f"{name}{_describe(x, w, mode)}",
+                           rule="no np.convolve, np.correlate, scipy.signal or TensorFlow")
 
 
 # -- conv1d ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", CONV_CASES, ids=_ids(CONV_CASES))
+@cases(CONV_CASES, fresh=lambda rng: _signal_pairs(rng, 4))
 def test_conv1d_modes(student, case):
     """conv1d on random float signals in all three modes, with odd, even and longer-than-signal kernels."""
     x, w, mode = case
     got = student.call("conv1d", x, w, mode=mode)
-    expect_array(got, ref.conv1d(x, w, mode), call=f"conv1d{_describe(x, w, mode)}",
+    _expect_signal(got, ref.conv1d(x, w, mode), call=f"conv1d{_describe(x, w, mode)}",
                  mistakes=M["conv1d"], args=(x, w, mode))
 
 
-@pytest.mark.parametrize("case", CONV_TYPED, ids=_ids(CONV_TYPED))
+@cases(CONV_TYPED, fresh=lambda rng: _typed_inputs(rng)[::3])
 def test_conv1d_inputs(student, case):
     """conv1d accepts lists, int/uint8/float32 arrays and length-1 inputs, and returns a float ndarray."""
     x, w, mode = case
     got = student.call("conv1d", x, w, mode=mode)
-    expect_array(got, ref.conv1d(x, w, mode), call=f"conv1d{_describe(x, w, mode)}",
+    _expect_signal(got, ref.conv1d(x, w, mode), call=f"conv1d{_describe(x, w, mode)}",
                  rtol=1e-5, atol=1e-5, mistakes=M["conv1d"], args=(x, w, mode),
                  require_ndarray=True, require_float=True)
 
 
-def test_conv1d_no_library(student):
+@pytest.mark.relies_on("conv1d", "conv1d_modes", "conv1d_inputs")
+@cases(LIBRARY_CASES["conv1d"], fresh=lambda rng: _signal_pairs(rng, 3)[2:])
+def test_conv1d_no_library(student, case):
     """conv1d is correct without np.convolve, np.correlate, scipy.signal or TensorFlow."""
-    _check_library(student, "conv1d")
+    _check_library(student, "conv1d", case)
 
 
 # -- correlate1d -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", CORR_CASES, ids=_ids(CORR_CASES))
+@cases(CORR_CASES, fresh=lambda rng: _signal_pairs(rng, 3) + _typed_inputs(rng)[:1])
 def test_correlate1d_modes(student, case):
     """correlate1d against np.correlate semantics: all modes, kernels longer than the signal, ints and lists."""
     x, w, mode = case
     got = student.call("correlate1d", x, w, mode=mode)
-    expect_array(got, ref.correlate1d(x, w, mode), call=f"correlate1d{_describe(x, w, mode)}",
+    _expect_signal(got, ref.correlate1d(x, w, mode), call=f"correlate1d{_describe(x, w, mode)}",
                  rtol=1e-5, atol=1e-6, mistakes=M["correlate1d"], args=(x, w, mode))
 
 
-def test_correlate1d_no_library(student):
+@pytest.mark.relies_on("correlate1d", "correlate1d_modes")
+@cases(LIBRARY_CASES["correlate1d"], fresh=lambda rng: _signal_pairs(rng, 3)[2:])
+def test_correlate1d_no_library(student, case):
     """correlate1d is correct without np.convolve, np.correlate, scipy.signal or TensorFlow."""
-    _check_library(student, "correlate1d")
+    _check_library(student, "correlate1d", case)
 
 
 # -- conv_matrix -----------------------------------------------------------------------------------
 
 
-def _matrix_cases() -> list[tuple[np.ndarray, int, str]]:
-    rng = _rng("conv_matrix_modes")
+def _matrix_cases(source: str | np.random.Generator = "conv_matrix_modes", count: int = 12
+                  ) -> list[tuple[np.ndarray, int, str]]:
+    rng = _rng(source)
     cases = []
-    for i in range(12):
+    for i in range(count):
         n, m = int(rng.integers(1, 9)), int(rng.integers(1, 7))
         cases.append((rng.normal(size=m).round(3), n, MODES[i % 3]))
     return cases
@@ -161,7 +179,7 @@ def _matrix_cases() -> list[tuple[np.ndarray, int, str]]:
 MATRIX_CASES = _matrix_cases()
 
 
-@pytest.mark.parametrize("case", MATRIX_CASES, ids=_ids(MATRIX_CASES))
+@cases(MATRIX_CASES, fresh=lambda rng: _matrix_cases(rng, 3))
 def test_conv_matrix_modes(student, case):
     """conv_matrix(w, n, mode) @ x equals conv1d(x, w, mode) for every x of length n."""
     w, n, mode = case
@@ -174,11 +192,12 @@ def test_conv_matrix_modes(student, case):
 # -- conv1d_output_length --------------------------------------------------------------------------
 
 
-def _length_cases() -> list[dict[str, int]]:
-    rng = _rng("conv1d_output_length_formula")
+def _length_cases(source: str | np.random.Generator = "conv1d_output_length_formula",
+                  count: int = 16) -> list[dict[str, int]]:
+    rng = _rng(source)
     cases = [dict(n=5, k=7, stride=1, padding=0, dilation=1),  # kernel longer than input: 0
-             dict(n=10, k=3, stride=1, padding=0, dilation=1)]
-    for _ in range(16):
+             dict(n=10, k=3, stride=1, padding=0, dilation=1)] if isinstance(source, str) else []
+    for _ in range(count):
         cases.append(dict(n=int(rng.integers(1, 60)), k=int(rng.integers(1, 8)),
                           stride=int(rng.integers(1, 5)), padding=int(rng.integers(0, 4)),
                           dilation=int(rng.integers(1, 4))))
@@ -188,7 +207,7 @@ def _length_cases() -> list[dict[str, int]]:
 LENGTH_CASES = _length_cases()
 
 
-@pytest.mark.parametrize("case", LENGTH_CASES, ids=_ids(LENGTH_CASES))
+@cases(LENGTH_CASES, fresh=lambda rng: _length_cases(rng, 4))
 def test_conv1d_output_length_formula(student, case):
     """conv1d_output_length for random n, k, stride, symmetric padding and dilation (0 when nothing fits)."""
     got = student.call("conv1d_output_length", **case)
@@ -200,7 +219,7 @@ def test_conv1d_output_length_formula(student, case):
 # -- conv1d_layer ----------------------------------------------------------------------------------
 
 
-def _layer_cases(name: str, paddings: tuple[str, ...], strided: bool, bias: bool,
+def _layer_cases(name: str | np.random.Generator, paddings: tuple[str, ...], strided: bool, bias: bool,
                  count: int) -> list[dict]:
     rng = _rng(name)
     cases = []
@@ -244,25 +263,25 @@ def _check_layer(student, case: dict) -> None:
                  mistakes=M["conv1d_layer"], kwargs=case)
 
 
-@pytest.mark.parametrize("case", LAYER_VALID, ids=_ids(LAYER_VALID))
+@cases(LAYER_VALID, fresh=lambda rng: _layer_cases(rng, ("valid",), False, False, 2))
 def test_conv1d_layer_valid(student, case):
     """conv1d_layer with 'valid' padding, stride 1, no bias: batches and several channels."""
     _check_layer(student, case)
 
 
-@pytest.mark.parametrize("case", LAYER_PADDING, ids=_ids(LAYER_PADDING))
+@cases(LAYER_PADDING, fresh=lambda rng: _layer_cases(rng, ("same", "causal"), False, False, 2))
 def test_conv1d_layer_padding(student, case):
     """conv1d_layer with 'same' (TensorFlow rule) and 'causal' padding."""
     _check_layer(student, case)
 
 
-@pytest.mark.parametrize("case", LAYER_STRIDED, ids=_ids(LAYER_STRIDED))
+@cases(LAYER_STRIDED, fresh=lambda rng: _layer_cases(rng, ("valid", "same", "causal"), True, False, 3))
 def test_conv1d_layer_stride_dilation(student, case):
     """conv1d_layer with strides 2-3 or dilations 2-3, in every padding mode."""
     _check_layer(student, case)
 
 
-@pytest.mark.parametrize("case", LAYER_BIAS, ids=_ids(LAYER_BIAS))
+@cases(LAYER_BIAS, fresh=lambda rng: _layer_cases(rng, ("valid", "same", "causal"), False, True, 2))
 def test_conv1d_layer_bias(student, case):
     """conv1d_layer adds one bias per output channel."""
     _check_layer(student, case)
@@ -281,11 +300,12 @@ def _analytic(f: FunctionSpec, g: FunctionSpec, t: np.ndarray) -> np.ndarray:
     return FunctionSpec("gaussian", {"mu": mu, "sigma": sigma})(t)
 
 
-def _function_cases() -> list[tuple[FunctionSpec, FunctionSpec, np.ndarray]]:
+def _function_cases(source: str | np.random.Generator = "convolve_functions_analytic", count: int = 8
+                    ) -> list[tuple[FunctionSpec, FunctionSpec, np.ndarray]]:
     """Grids of 12-16 time units starting anywhere in [-9, 3]; f sits well inside its grid."""
-    rng = _rng("convolve_functions_analytic")
+    rng = _rng(source)
     cases = []
-    for i in range(8):
+    for i in range(count):
         start = float(rng.uniform(-9, 3))
         dt = float(rng.choice([0.01, 0.02, 0.025]))
         t = start + dt * np.arange(int(rng.uniform(12, 16) / dt))
@@ -309,7 +329,7 @@ def _function_cases() -> list[tuple[FunctionSpec, FunctionSpec, np.ndarray]]:
 FUNCTION_CASES = _function_cases()
 
 
-@pytest.mark.parametrize("case", FUNCTION_CASES, ids=_ids(FUNCTION_CASES))
+@cases(FUNCTION_CASES, fresh=lambda rng: _function_cases(rng, 2))
 def test_convolve_functions_analytic(student, case):
     """convolve_functions against analytic results (box*box = trapezoid, Gaussian*Gaussian = Gaussian) on off-centre grids."""
     f, g, t = case
@@ -321,7 +341,7 @@ def test_convolve_functions_analytic(student, case):
     else:
         # For smooth, well-covered functions the sum converges much faster than dt.
         atol = dt**2
-    expect_array(got, _analytic(f, g, t), rtol=0.0, atol=atol,
+    _expect_signal(got, _analytic(f, g, t), rtol=0.0, atol=atol,
                  call=(f"convolve_functions(f={f.kind}, g={g.kind}, t: {len(t)} points from "
                        f"{t[0]:.2f} with step {dt:g})"),
                  mistakes=M["convolve_functions"], args=(f, g, t))
@@ -330,10 +350,11 @@ def test_convolve_functions_analytic(student, case):
 # -- moving_average --------------------------------------------------------------------------------
 
 
-def _average_cases() -> list[tuple[object, int]]:
-    rng = _rng("moving_average_values")
+def _average_cases(source: str | np.random.Generator = "moving_average_values", count: int = 10
+                   ) -> list[tuple[object, int]]:
+    rng = _rng(source)
     cases: list[tuple[object, int]] = []
-    for i in range(10):
+    for i in range(count):
         n = int(rng.integers(1, 20))
         k = int(rng.integers(1, n + 1))
         x: object = rng.normal(size=n).round(3)
@@ -348,10 +369,10 @@ def _average_cases() -> list[tuple[object, int]]:
 AVERAGE_CASES = _average_cases()
 
 
-@pytest.mark.parametrize("case", AVERAGE_CASES, ids=_ids(AVERAGE_CASES))
+@cases(AVERAGE_CASES, fresh=lambda rng: _average_cases(rng, 3))
 def test_moving_average_values(student, case):
     """moving_average(x, k): the mean of each full window of k samples, for floats, ints and lists."""
     x, k = case
     got = student.call("moving_average", x, k)
-    expect_array(got, ref.moving_average(x, k), call=f"moving_average(x: length {len(x)}, k={k})",
+    _expect_signal(got, ref.moving_average(x, k), call=f"moving_average(x: length {len(x)}, k={k})",
                  mistakes=M["moving_average"], args=(x, k))

@@ -16,14 +16,17 @@ SEED = 20260404
 ACTIVATIONS = (None, "linear", "relu", "tanh", "sigmoid")
 
 
-def rng_for(name: str) -> np.random.Generator:
+def rng_for(name: str | np.random.Generator) -> np.random.Generator:
+    """The fixed cases' generator for a name; a submission's generator (fresh cases) passes through."""
+    if isinstance(name, np.random.Generator):
+        return name
     return np.random.default_rng([SEED, sum(map(ord, name)), len(name)])
 
 
 # -- conv_stack -------------------------------------------------------------------------------------
 
 
-def conv_stack_cases(name: str, count: int, typed: bool = False) -> list[tuple[object, list]]:
+def conv_stack_cases(name: str | np.random.Generator, count: int, typed: bool = False) -> list[tuple[object, list]]:
     """(images, layers): 1-3 layers, several channels, square and non-square kernels."""
     rng = rng_for(name)
     cases = []
@@ -61,7 +64,7 @@ def conv_stack_cases(name: str, count: int, typed: bool = False) -> list[tuple[o
 # -- receptive_field -------------------------------------------------------------------------------
 
 
-def receptive_field_cases(name: str, count: int, defaults: bool = False) -> list[list[dict]]:
+def receptive_field_cases(name: str | np.random.Generator, count: int, defaults: bool = False) -> list[list[dict]]:
     """Random stacks of 1-5 conv / pooling layers; strides > 1 before later kernels."""
     rng = rng_for(name)
     cases = []
@@ -107,7 +110,7 @@ def impulse_receptive_field(layers: list[dict]) -> tuple[int, int]:
 # -- pooling ---------------------------------------------------------------------------------------
 
 
-def pool_cases(name: str, count: int, padding: str) -> list[dict]:
+def pool_cases(name: str | np.random.Generator, count: int, padding: str) -> list[dict]:
     """kwargs for max_pool2d / avg_pool2d: strides omitted, None or given; many negative values."""
     rng = rng_for(name)
     cases = []
@@ -188,7 +191,8 @@ def random_spec(rng: np.random.Generator, template: tuple[str, ...]) -> list[dic
     return spec
 
 
-def spec_cases(name: str, count: int, flatten: bool = True) -> list[tuple[tuple[int, int, int], list[dict]]]:
+def spec_cases(name: str | np.random.Generator, count: int,
+               flatten: bool = True) -> list[tuple[tuple[int, int, int], list[dict]]]:
     """(input_shape, spec) pairs; every map before flatten is larger than 1x1 with >= 2 channels.
 
     flatten=False keeps only the conv / pooling part of each template.
@@ -230,9 +234,9 @@ def weights_for(rng: np.random.Generator, input_shape: tuple, spec: list[dict], 
     return [w.astype(np.float32) for w in weights]
 
 
-def forward_cases(name: str, count: int) -> list[tuple[np.ndarray, list[np.ndarray], list[dict]]]:
+def forward_cases(name: str | np.random.Generator, count: int) -> list[tuple[np.ndarray, list[np.ndarray], list[dict]]]:
     """(x, weights, spec): batches of 2-3 images with negative values and random weights."""
-    rng = rng_for(name + "_weights")
+    rng = rng_for(name if isinstance(name, np.random.Generator) else name + "_weights")
     cases = []
     for input_shape, spec in spec_cases(name, count):
         n_classes = int(rng.integers(3, 6))

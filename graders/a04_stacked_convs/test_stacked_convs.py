@@ -16,7 +16,19 @@ import pytest
 from graders.a04_stacked_convs import cases as C
 from graders.a04_stacked_convs.mistakes import MISTAKES
 from graders.bridge import Returned
-from graders.checks import CheckFailure, banned_library_use, expect_array, expect_int, mistakes_from
+from graders.cases import cases
+from graders.checks import (
+    CheckFailure,
+    Mistake,
+    banned_calls,
+    banned_use_message,
+    expect_array,
+    expect_int,
+    first_mistake,
+    hint_text,
+    mistakes_from,
+)
+from graders.pictures import with_picture
 from solutions import stacked_convs as ref
 
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
@@ -24,19 +36,11 @@ M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
 NO_KERAS = {"Keras/TensorFlow": ("keras", "tensorflow", "tf", "Sequential")}
 
 
-def _ids(cases: list) -> list[str]:
-    return [f"case{i:02d}" for i in range(len(cases))]
 
 
-def _hint(value: Any, rows: list, args: tuple) -> str:
-    """' Likely mistake: ...' when a known wrong variant returns `value` on the same inputs."""
-    for mistake in rows:
-        try:
-            if mistake.fn(*args) == value:
-                return f" Likely mistake: {mistake.hint}"
-        except Exception:  # noqa: BLE001 - a wrong variant may fail where the truth does not
-            continue
-    return ""
+def _mistake(value: Any, rows: list, args: tuple) -> Mistake | None:
+    """The known wrong variant that returns `value` on the same inputs, if any."""
+    return first_mistake(rows, args, value)
 
 
 # -- descriptions (inputs are described, never printed in full) ------------------------------------
@@ -75,13 +79,13 @@ def _check_stack(student, case: tuple, typed: bool) -> None:
                  require_ndarray=typed, require_float=typed)
 
 
-@pytest.mark.parametrize("case", STACK_VALUES, ids=_ids(STACK_VALUES))
+@cases(STACK_VALUES, fresh=lambda rng: C.conv_stack_cases(rng, 3))
 def test_conv_stack_values(student, case):
     """conv_stack on random stacks of 1-3 layers: several channels, square and non-square kernels, every activation."""
     _check_stack(student, case, typed=False)
 
 
-@pytest.mark.parametrize("case", STACK_INPUTS, ids=_ids(STACK_INPUTS))
+@cases(STACK_INPUTS, fresh=lambda rng: C.conv_stack_cases(rng, 2, typed=True))
 def test_conv_stack_inputs(student, case):
     """conv_stack accepts uint8, float32 and list images and a None bias, and returns a float ndarray."""
     _check_stack(student, case, typed=True)
@@ -111,18 +115,19 @@ def _check_receptive_field(student, layers: list[dict]) -> None:
         pair.append(v)
     expected = list(C.impulse_receptive_field(layers))  # brute force, independent of the reference
     if pair != expected:
-        hint = _hint(pair, M["receptive_field"], (layers,))
+        mistake = _mistake(pair, M["receptive_field"], (layers,))
         raise CheckFailure(f"{call}: expected (size, jump) = ({expected[0]}, {expected[1]}), "
-                           f"got ({pair[0]}, {pair[1]}).{hint}")
+                           f"got ({pair[0]}, {pair[1]}).{hint_text(mistake)}",
+                           mistake_id=mistake.id if mistake else "")
 
 
-@pytest.mark.parametrize("layers", RF_IMPULSE, ids=_ids(RF_IMPULSE))
+@cases(RF_IMPULSE, fresh=lambda rng: C.receptive_field_cases(rng, 4), argname="layers")
 def test_receptive_field_impulse(student, layers):
     """receptive_field of random conv / pooling stacks (strides, dilations) against a brute-force impulse computation."""
     _check_receptive_field(student, layers)
 
 
-@pytest.mark.parametrize("layers", RF_DEFAULTS, ids=_ids(RF_DEFAULTS))
+@cases(RF_DEFAULTS, fresh=lambda rng: C.receptive_field_cases(rng, 2, defaults=True), argname="layers")
 def test_receptive_field_defaults(student, layers):
     """receptive_field on layers that omit strides or dilation_rate (default 1)."""
     _check_receptive_field(student, layers)
@@ -140,28 +145,32 @@ def _check_pool(student, name: str, case: dict) -> None:
     negative = ", all values negative" if np.all(case["x"] < 0) else ""
     call = (f"{name}(x: {_arr(case['x'])}{negative}, pool_size={case['pool_size']}, {strides}, "
             f"padding={case['padding']!r})")
-    expect_array(got, getattr(ref, name)(**case), call=call, rtol=1e-5, atol=1e-6, mistakes=M[name], kwargs=case)
+    expected = getattr(ref, name)(**case)
+    try:
+        expect_array(got, expected, call=call, rtol=1e-5, atol=1e-6, mistakes=M[name], kwargs=case)
+    except CheckFailure as exc:
+        raise with_picture(exc, expected, got.value, title=call) from None
 
 
-@pytest.mark.parametrize("case", POOLS["max_pool2d", "valid"], ids=_ids(POOLS["max_pool2d", "valid"]))
+@cases(POOLS["max_pool2d", "valid"], fresh=lambda rng: C.pool_cases(rng, 2, "valid"))
 def test_max_pool2d_valid(student, case):
     """max_pool2d with 'valid' padding: pool sizes 2-3, strides omitted, None or given, several channels."""
     _check_pool(student, "max_pool2d", case)
 
 
-@pytest.mark.parametrize("case", POOLS["max_pool2d", "same"], ids=_ids(POOLS["max_pool2d", "same"]))
+@cases(POOLS["max_pool2d", "same"], fresh=lambda rng: C.pool_cases(rng, 2, "same"))
 def test_max_pool2d_same(student, case):
     """max_pool2d with 'same' padding on negative values: padded pixels never win."""
     _check_pool(student, "max_pool2d", case)
 
 
-@pytest.mark.parametrize("case", POOLS["avg_pool2d", "valid"], ids=_ids(POOLS["avg_pool2d", "valid"]))
+@cases(POOLS["avg_pool2d", "valid"], fresh=lambda rng: C.pool_cases(rng, 2, "valid"))
 def test_avg_pool2d_valid(student, case):
     """avg_pool2d with 'valid' padding: pool sizes 2-3, strides omitted, None or given, several channels."""
     _check_pool(student, "avg_pool2d", case)
 
 
-@pytest.mark.parametrize("case", POOLS["avg_pool2d", "same"], ids=_ids(POOLS["avg_pool2d", "same"]))
+@cases(POOLS["avg_pool2d", "same"], fresh=lambda rng: C.pool_cases(rng, 2, "same"))
 def test_avg_pool2d_same(student, case):
     """avg_pool2d with 'same' padding: a border window averages its real pixels only."""
     _check_pool(student, "avg_pool2d", case)
@@ -201,34 +210,35 @@ def _check_shapes(student, input_shape: tuple, spec: list[dict]) -> Returned:
     expected = ref.output_shapes(input_shape, spec)
     if shapes != expected:
         first = next(i for i, (a, b) in enumerate(zip(shapes, expected)) if a != b)
-        hint = _hint(shapes, M["output_shapes"], (input_shape, spec))
+        mistake = _mistake(shapes, M["output_shapes"], (input_shape, spec))
         raise CheckFailure(f"{call}: layer {first} ({spec[first]['type']}) should output {expected[first]}, "
-                           f"got {shapes[first]}.{hint}")
+                           f"got {shapes[first]}.{hint_text(mistake)}", mistake_id=mistake.id if mistake else "")
     return got
 
 
 def _check_no_keras(student, got: Returned, name: str) -> None:
-    used = banned_library_use(student.defined_functions(), name, got.library_calls, banned=NO_KERAS)
-    if used:
-        raise CheckFailure(f"{name} uses Keras/TensorFlow (it builds a model or calls a Keras function): "
-                           "compute the result from the layer formulas, without building a Keras model.")
+    uses = banned_calls(student.defined_functions(), name, got.library_calls, banned=NO_KERAS)
+    if uses:
+        raise CheckFailure(banned_use_message(name, uses, "no Keras model, no Keras function")
+                           + ": compute the result from the layer formulas.", mistake_id="banned_call:keras")
 
 
-@pytest.mark.parametrize("case", SHAPES_CONV, ids=_ids(SHAPES_CONV))
+@cases(SHAPES_CONV, fresh=lambda rng: C.spec_cases(rng, 2, flatten=False))
 def test_output_shapes_conv(student, case):
     """output_shapes of conv and pooling stacks: strides, dilations, 'valid' and 'same', omitted keys."""
     _check_shapes(student, *case)
 
 
-@pytest.mark.parametrize("case", SHAPES_NETWORK, ids=_ids(SHAPES_NETWORK))
+@cases(SHAPES_NETWORK, fresh=lambda rng: C.spec_cases(rng, 2))
 def test_output_shapes_network(student, case):
     """output_shapes of whole networks: conv, pooling, flatten, dense and dropout layers."""
     _check_shapes(student, *case)
 
 
-def test_output_shapes_no_keras(student):
+@cases(SHAPES_NETWORK[1:2], fresh=lambda rng: C.spec_cases(rng, 1))
+def test_output_shapes_no_keras(student, case):
     """output_shapes is correct without building a Keras model (no Keras or TensorFlow call)."""
-    got = _check_shapes(student, *SHAPES_NETWORK[1])
+    got = _check_shapes(student, *case)
     _check_no_keras(student, got, "output_shapes")
 
 
@@ -245,27 +255,32 @@ def _check_params(student, input_shape: tuple, spec: list[dict]) -> Returned:
     return got
 
 
-@pytest.mark.parametrize("case", PARAMS_CONV, ids=_ids(PARAMS_CONV))
+@cases(PARAMS_CONV, fresh=lambda rng: C.spec_cases(rng, 2, flatten=False))
 def test_count_params_conv(student, case):
     """count_params of conv and pooling stacks, with and without biases."""
     _check_params(student, *case)
 
 
-@pytest.mark.parametrize("case", PARAMS_NETWORK, ids=_ids(PARAMS_NETWORK))
+@cases(PARAMS_NETWORK, fresh=lambda rng: C.spec_cases(rng, 2))
 def test_count_params_network(student, case):
     """count_params of whole networks: dense layers after flatten, pooling before flatten, dropout."""
     _check_params(student, *case)
 
 
-def test_count_params_no_keras(student):
+@cases(PARAMS_NETWORK[2:3], fresh=lambda rng: C.spec_cases(rng, 1))
+def test_count_params_no_keras(student, case):
     """count_params is correct without building a Keras model (no Keras or TensorFlow call)."""
-    got = _check_params(student, *PARAMS_NETWORK[2])
+    got = _check_params(student, *case)
     _check_no_keras(student, got, "count_params")
 
 
 # -- build_model -----------------------------------------------------------------------------------
 
 MODEL_CASES = [(shape, spec, 3 + i % 4) for i, (shape, spec) in enumerate(C.spec_cases("build_model_layers", 6))]
+
+
+def _fresh_models(rng: np.random.Generator) -> list[tuple]:
+    return [(shape, spec, int(rng.integers(2, 8))) for shape, spec in C.spec_cases(rng, 1)]
 CLASS_OF = {"conv2d": "Conv2D", "maxpool2d": "MaxPooling2D", "avgpool2d": "AveragePooling2D", "flatten": "Flatten",
             "dense": "Dense", "dropout": "Dropout"}
 ACTIVATION_LAYERS = {"Activation", "ReLU", "Softmax"}
@@ -366,7 +381,7 @@ def _matched_layers(student, case: tuple) -> tuple[str, list[dict], list[dict]]:
     return call, have, want
 
 
-@pytest.mark.parametrize("case", MODEL_CASES, ids=_ids(MODEL_CASES))
+@cases(MODEL_CASES, fresh=_fresh_models)
 def test_build_model_layers(student, case):
     """build_model: the spec's layers in order with their settings (filters, kernel, strides, padding, units, ...)."""
     call, have, want = _matched_layers(student, case)
@@ -376,7 +391,7 @@ def test_build_model_layers(student, case):
             raise CheckFailure(f"{call}: layer {i} ({h['class']}) has {problem}.")
 
 
-@pytest.mark.parametrize("case", MODEL_CASES, ids=_ids(MODEL_CASES))
+@cases(MODEL_CASES, fresh=_fresh_models)
 def test_build_model_shapes(student, case):
     """build_model: every layer's output shape and parameter count equal those of the spec's model."""
     call, have, want = _matched_layers(student, case)
@@ -392,7 +407,7 @@ def test_build_model_shapes(student, case):
                                f"expected {w['params']}.")
 
 
-@pytest.mark.parametrize("case", MODEL_CASES, ids=_ids(MODEL_CASES))
+@cases(MODEL_CASES, fresh=_fresh_models)
 def test_build_model_activations(student, case):
     """build_model: ReLU after every conv and dense layer of the spec, softmax on the output layer."""
     call, have, want = _matched_layers(student, case)
@@ -420,13 +435,29 @@ def _check_forward(student, case: tuple) -> None:
                  mistakes=M["cnn_forward"], args=(x, weights, spec))
 
 
-@pytest.mark.parametrize("case", FORWARD_CONV, ids=_ids(FORWARD_CONV))
+# A cnn_forward built on the student's own pooling and conv functions fails when they do.
+RELIES_ON_BLOCKS = [
+    pytest.mark.relies_on("conv_stack", "conv_stack_values", "conv_stack_inputs", caller="cnn_forward"),
+    pytest.mark.relies_on("max_pool2d", "max_pool2d_valid", "max_pool2d_same", caller="cnn_forward"),
+    pytest.mark.relies_on("avg_pool2d", "avg_pool2d_valid", "avg_pool2d_same", caller="cnn_forward"),
+]
+
+
+def _relies_on_blocks(check):  # noqa: ANN001, ANN202 - a decorator
+    for mark in RELIES_ON_BLOCKS:
+        check = mark(check)
+    return check
+
+
+@_relies_on_blocks
+@cases(FORWARD_CONV, fresh=lambda rng: C.forward_cases(rng, 1))
 def test_cnn_forward_conv(student, case):
     """cnn_forward on networks of conv layers (strides, dilation, 'same') then flatten, dense and the softmax output."""
     _check_forward(student, case)
 
 
-@pytest.mark.parametrize("case", FORWARD_NETWORK, ids=_ids(FORWARD_NETWORK))
+@_relies_on_blocks
+@cases(FORWARD_NETWORK, fresh=lambda rng: C.forward_cases(rng, 2))
 def test_cnn_forward_network(student, case):
     """cnn_forward on whole networks with pooling, flatten, dropout and dense layers, equal to model.predict."""
     _check_forward(student, case)

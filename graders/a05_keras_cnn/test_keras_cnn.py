@@ -9,16 +9,19 @@ are computed here, in the grading process.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 import pytest
 
+from graders.a05_keras_cnn import grader_model
 from graders.a05_keras_cnn import protocol as P
-from graders.a05_keras_cnn.layers import conv2d, layer_configs, pool2d
 from graders.a05_keras_cnn.mistakes import MISTAKES
-from graders.bridge import Returned
-from graders.checks import CheckFailure, banned_library_use, expect_array, mistakes_from
+from graders.bridge import KerasModelSpec, Returned
+from graders.cases import cases, rng_for
+from graders.checks import CheckFailure, Mistake, banned_library_use, expect_array, hint_text, mistakes_from
+from graders.pictures import with_gallery, with_picture
 from graders.student import StudentError
 from solutions import keras_cnn as ref
 
@@ -30,8 +33,8 @@ SPARSE_LOSSES = {"sparse_categorical_crossentropy", "SparseCategoricalCrossentro
 EXPECTED_STEPS = -(-int(P.SHAPES_TRAIN_SIZE * 0.8) // 32)  # batches per epoch with validation_split=0.2
 
 
-def _rng(name: str) -> np.random.Generator:
-    return np.random.default_rng([SEED, sum(map(ord, name))])
+def _rng(source: str | np.random.Generator) -> np.random.Generator:
+    return rng_for(SEED, source)
 
 
 def _ids(cases: list) -> list[str]:
@@ -51,6 +54,8 @@ def _memo(student, key: tuple, compute) -> Any:
         except (StudentError, CheckFailure) as exc:
             cache[key] = exc
     value = cache[key]
+    if isinstance(value, CheckFailure):
+        raise CheckFailure(str(value), mistake_id=value.mistake_id)
     if isinstance(value, Exception):
         raise type(value)(str(value))
     return value
@@ -58,28 +63,40 @@ def _memo(student, key: tuple, compute) -> Any:
 
 def _cell_failure(student, grade_id: str) -> str:
     """Why a read-only cell of the notebook failed, if it did, as a phrase for the student."""
+    return _cell_failure_and_mistake(student, grade_id)[0]
+
+
+def _cell_mistake(student, grade_id: str) -> str:
+    """The id of the known mistake that made a read-only cell fail ('' if none is known)."""
+    return _cell_failure_and_mistake(student, grade_id)[1]
+
+
+def _cell_failure_and_mistake(student, grade_id: str) -> tuple[str, str]:
     for run in getattr(student, "runs", []):
         if run.cell.grade_id == grade_id and not run.result.ok:
             if run.result.status == "timeout":
                 return (f"was stopped ({run.result.error}): make the training cheaper (fewer filters at full "
-                        "resolution, pooling earlier)")
+                        "resolution, pooling earlier)"), "training_too_slow"
             if run.result.status == "died":
-                return "made the kernel die (out of memory?)"
+                return "made the kernel die (out of memory?)", ""
             if run.result.error.startswith("NotImplementedError"):
-                return "calls a function that is not implemented yet"
-            return f"failed with {run.result.error}.{_training_hint(run.result.error)}"
-    return ""
+                return "calls a function that is not implemented yet", ""
+            mistake_id, hint = _training_mistake(run.result.error)
+            return f"failed with {run.result.error}.{hint}", mistake_id
+    return "", ""
 
 
-def _training_hint(error: str) -> str:
+def _training_mistake(error: str) -> tuple[str, str]:
+    """(mistake id, hint sentence) of a known training error, ('', '') when none fits."""
     text = error.lower()
     if "shape" in text and ("target" in text or "label" in text or "logits" in text or "incompatible" in text):
-        return (" Likely mistake: labels and loss disagree: one-hot labels need categorical_crossentropy, "
-                "integer labels (as here) need sparse_categorical_crossentropy, and one-hot labels with a "
-                "sparse loss (or the reverse) fail like this.")
+        return "labels_and_loss_disagree", (
+            " Likely mistake: labels and loss disagree: one-hot labels need categorical_crossentropy, "
+            "integer labels (as here) need sparse_categorical_crossentropy, and one-hot labels with a "
+            "sparse loss (or the reverse) fail like this.")
     if "expected" in text and ("ndim" in text or "min_ndim" in text or "rank" in text):
-        return " Likely mistake: the images have no channels axis; Keras wants (N, H, W, C)."
-    return ""
+        return "no_channels_axis", " Likely mistake: the images have no channels axis; Keras wants (N, H, W, C)."
+    return "", ""
 
 
 def _notebook_variable(student, name: str, cell: str) -> Returned:
@@ -88,7 +105,9 @@ def _notebook_variable(student, name: str, cell: str) -> Returned:
     except StudentError:
         failure = _cell_failure(student, cell)
         if failure:
-            raise StudentError(f"`{name}` is missing because the read-only cell `{cell}` {failure}") from None
+            error = StudentError(f"`{name}` is missing because the read-only cell `{cell}` {failure}")
+            error.mistake_id = _cell_mistake(student, cell)
+            raise error from None
         raise
 
 
@@ -193,11 +212,13 @@ def test_build_cnn_compiled(student, case):
     loss = got.value.get("loss")
     if loss not in SPARSE_LOSSES:
         hint = ""
-        if loss in ("categorical_crossentropy", "CategoricalCrossentropy"):
+        one_hot = loss in ("categorical_crossentropy", "CategoricalCrossentropy")
+        if one_hot:
             hint = (" categorical_crossentropy expects one-hot labels, but the labels here are integers "
                     "0..n-1;")
         raise CheckFailure(f"{call} is compiled with the loss {loss!r}.{hint} use "
-                           "loss='sparse_categorical_crossentropy'")
+                           "loss='sparse_categorical_crossentropy'",
+                           mistake_id="categorical_loss" if one_hot else "wrong_loss")
 
 
 # -- build_cnn_functional --------------------------------------------------------------------------
@@ -216,6 +237,7 @@ def test_build_cnn_functional_api(student, case):
         raise CheckFailure(f"{call} returned a model that is not compiled: call model.compile(...)")
 
 
+@pytest.mark.relies_on("build_cnn", "build_cnn_layers", "build_cnn_output", "build_cnn_size", "build_cnn_compiled")
 @pytest.mark.parametrize("case", FUNCTIONAL_CASES, ids=_ids(FUNCTIONAL_CASES))
 def test_build_cnn_functional_same(student, case):
     """build_cnn_functional has the same layer types, in the same order, and the same parameter count as build_cnn."""
@@ -278,7 +300,7 @@ def _check_band(student, accuracy: float, level: float, task: str, what: str, ce
                "check that the model trains (loss going down, enough epochs, a sensible learning rate) and "
                "that the images are prepared as asked")
         raise CheckFailure(f"accuracy {accuracy:.4f} on {what} is below {level:.2f} (pass mark "
-                           f"{P.THRESHOLDS[task]:.2f}): {why}")
+                           f"{P.THRESHOLDS[task]:.2f}): {why}", mistake_id=_cell_mistake(student, cell))
 
 
 SHAPES_BANDS = P.band_levels("shapes")
@@ -303,31 +325,55 @@ def test_train_digits_accuracy(student, level):
 
 
 # -- predict_classes -------------------------------------------------------------------------------
+# Graded on a model the grader supplies (graders/a05_keras_cnn/grader_model.py), sent to the kernel
+# as architecture and weights: a correct predict_classes earns its points whatever build_cnn did.
 
 
-def _predict_cases() -> list[np.ndarray]:
-    rng = _rng("predict_classes_labels")
-    images, _ = P.shapes_grader_set()
+@functools.cache
+def _grader_model(seed: int) -> KerasModelSpec:
+    images = P.shapes_grader_set()[0]
+    return grader_model.spec(np.random.default_rng([SEED, seed]), images[:60])
+
+
+@functools.cache
+def _grader_probs(seed: int) -> np.ndarray:
+    """The grader model's probabilities on the grader's shapes (numpy, float64)."""
+    model = _grader_model(seed)
+    return np.stack([grader_model.activations(model, image)["probs"] for image in P.shapes_grader_set()[0]])
+
+
+def _predict_cases(source: str | np.random.Generator, sizes: tuple[int, ...] = (1, 7, 40, 3)) -> list[dict]:
+    """A model seed and images the model separates clearly (top-2 margin over 1e-3)."""
+    rng = _rng(source)
     cases = []
-    for i, n in enumerate((1, 7, 40, 3)):
-        batch = images[rng.choice(len(images), n, replace=False)]
-        cases.append(batch.astype(np.float64) if i == 3 else batch)
+    for i, n in enumerate(sizes):
+        seed = int(rng.integers(0, 2**31))
+        probs = np.sort(_grader_probs(seed), axis=1)
+        clear = np.flatnonzero(probs[:, -1] - probs[:, -2] > 1e-3)
+        cases.append({"model": seed, "index": np.sort(rng.choice(clear, n, replace=False)),
+                      "float64": i % 4 == 3})
     return cases
 
 
-PREDICT_CASES = _predict_cases()
+PREDICT_CASES = _predict_cases("predict_classes_labels")
 
 
-@pytest.mark.parametrize("images", PREDICT_CASES, ids=_ids(PREDICT_CASES))
-def test_predict_classes_labels(student, images):
+@cases(PREDICT_CASES, fresh=lambda rng: _predict_cases(rng, (5, 12)))
+def test_predict_classes_labels(student, case):
     """predict_classes(model, images) returns the int label of the most probable class of each image
-    (1 to 40 images, float32 and float64)."""
-    _notebook_variable(student, "model", "train_shapes")
-    probs = student.call("model.predict", images.astype(np.float32), verbose=0).value
-    got = student.call("grader_predict_classes", images)
+    (1 to 40 images, float32 and float64), on a small model the grader supplies."""
+    images = P.shapes_grader_set()[0][case["index"]]
+    if case["float64"]:
+        images = images.astype(np.float64)
+    probs = _grader_probs(case["model"])[case["index"]]
+    got = student.call("predict_classes", _grader_model(case["model"]), images)
     call = f"predict_classes(model, images of shape {images.shape}, {images.dtype})"
-    expect_array(got, np.argmax(probs, axis=1), call=call, atol=0, rtol=0,
-                 mistakes=M["predict_classes"], args=(probs,), require_ndarray=True)
+    expected = np.argmax(probs, axis=1)
+    try:
+        expect_array(got, expected, call=call, atol=0, rtol=0,
+                     mistakes=M["predict_classes"], args=(probs,), require_ndarray=True)
+    except CheckFailure as exc:
+        raise _with_misclassified(exc, images, expected, got.value, call) from None
     if np.asarray(got.value).dtype.kind not in "iu":
         raise CheckFailure(f"{call} returned {np.asarray(got.value).dtype} labels; return ints (argmax gives them)")
 
@@ -411,92 +457,62 @@ def test_confusion_matrix_no_sklearn(student):
 
 
 # -- feature_maps ----------------------------------------------------------------------------------
+# Graded on the grader's model too; its layers' activations are recomputed in numpy.
 
-def _model_facts(student) -> dict:
-    """The trained shapes model's description, weights per layer and numpy activations of its first block."""
-    def compute() -> dict:
-        model = _notebook_variable(student, "model", "train_shapes").value
-        if not isinstance(model, dict) or "layers" not in model:
-            raise CheckFailure("`model` is not a Keras model")
-        weights = student.call("model.get_weights").value
-        if not isinstance(weights, list):
-            raise CheckFailure("model.get_weights() did not return a list of arrays")
-        layers = [layer for layer in model["layers"] if layer["class"] != "InputLayer"]
-        per_layer, k = {}, 0
-        for layer in layers:
-            count, mine = layer.get("params") or 0, []
-            while count > 0 and k < len(weights):
-                mine.append(np.asarray(weights[k]))
-                count -= mine[-1].size
-                k += 1
-            per_layer[layer["name"]] = mine
-        return {"layers": layers, "weights": per_layer, "configs": layer_configs(model["json"])}
-    return _memo(student, ("model_facts",), compute)
+def _with_misclassified(failure: CheckFailure, images: np.ndarray, expected: np.ndarray, got: Any,
+                        call: str) -> CheckFailure:
+    """The failure with a few of the images whose label differs (when the labels have the right shape)."""
+    labels = np.asarray(got) if isinstance(got, np.ndarray) else None
+    if labels is None or labels.shape != expected.shape:
+        return failure
+    wrong = np.flatnonzero(labels != expected)[:6]
+    return with_gallery(failure, [images[i] for i in wrong],
+                        [f"expected {expected[i]}, yours {labels[i]}" for i in wrong], title=call)
 
 
-def _expected_maps(student, image: np.ndarray, facts: dict) -> dict[str, np.ndarray]:
-    """Activations we can compute independently: the first Conv2D, the pooling right after it, the output."""
-    layers, configs = facts["layers"], facts["configs"]
-    expected: dict[str, np.ndarray] = {}
-    first = next((i for i, layer in enumerate(layers) if layer["class"] == "Conv2D"), None)
-    if first is not None:
-        name = layers[first]["name"]
-        cfg, w = configs.get(name, {}), facts["weights"][name]
-        conv = conv2d(image, w[0], w[1] if len(w) > 1 else None, cfg) if w else None
-        if conv is not None:
-            expected[name] = conv
-            if first + 1 < len(layers) and layers[first + 1]["name"] in configs:
-                pooled = pool2d(conv, configs[layers[first + 1]["name"]])
-                if pooled is not None:
-                    expected[layers[first + 1]["name"]] = pooled
-    probs = student.call("model.predict", image[None].astype(np.float32), verbose=0).value
-    expected[layers[-1]["name"]] = np.asarray(probs)[0]
-    return expected
+FEATURE_LAYERS = ("conv", "pool", "probs")
 
 
-def _feature_cases() -> list[int]:
-    rng = _rng("feature_maps_values")
-    return [int(i) for i in rng.choice(P.SHAPES_GRADER_SIZE, 2, replace=False)]
+def _feature_cases(source: str | np.random.Generator, count: int) -> list[dict]:
+    rng = _rng(source)
+    seed = int(rng.integers(0, 2**31))
+    images = [int(i) for i in rng.choice(P.SHAPES_GRADER_SIZE, -(-count // 3), replace=False)]
+    return [{"model": seed, "image": images[i // 3], "layer": FEATURE_LAYERS[i % 3]} for i in range(count)]
 
 
-FEATURE_IMAGES = _feature_cases()
-FEATURE_CASES = [(image, role) for image in FEATURE_IMAGES for role in ("conv", "pool", "output")]
+FEATURE_CASES = _feature_cases("feature_maps_values", 6)
 
 
-@pytest.mark.parametrize("case", FEATURE_CASES, ids=[f"image{i}_{role}" for i, role in FEATURE_CASES])
+@cases(FEATURE_CASES, fresh=lambda rng: _feature_cases(rng, 3),
+       ids=[f"image{c['image']}_{c['layer']}" for c in FEATURE_CASES])
 def test_feature_maps_values(student, case):
-    """feature_maps(model, image, name) equals that layer's activations (first Conv2D, the pooling
-    after it, the output layer), without the batch axis."""
-    index, role = case
-    image = P.shapes_grader_set()[0][index]
-    facts = _model_facts(student)
-    expected = _memo(student, ("maps", index), lambda: _expected_maps(student, image, facts))
-    names = list(expected)
-    name = {"conv": names[0], "pool": names[1] if len(names) > 2 else names[0], "output": names[-1]}[role]
+    """feature_maps(model, image, name) equals that layer's activations (a Conv2D, the pooling after
+    it, the output layer), without the batch axis, on a small model the grader supplies."""
+    image = P.shapes_grader_set()[0][case["image"]]
+    model, name = _grader_model(case["model"]), case["layer"]
+    expected = grader_model.activations(model, image)
     try:
-        got = student.call("grader_feature_maps", image, name)
+        got = student.call("feature_maps", model, image, name)
     except StudentError as exc:
         if "has never been called and thus has no defined input" in str(exc):
-            raise StudentError(f"{exc} Likely mistake: Keras 3 Sequential models have no `model.input`; "
-                               "use `model.inputs`.") from None
+            raise CheckFailure(f"{exc} Likely mistake: Keras 3 Sequential models have no `model.input`; "
+                               "use `model.inputs`.", mistake_id="keras3_model_input") from None
         raise
     call = f"feature_maps(model, one 32x32x1 image, {name!r})"
     arr = np.asarray(got.value) if isinstance(got.value, np.ndarray) else None
     want = expected[name]
     if arr is not None and arr.shape == (1, *want.shape):
-        raise CheckFailure(f"{call} has shape {arr.shape}: drop the batch axis (return the [0] element)")
-    if arr is not None and arr.shape != want.shape:
-        others = [layer["name"] for layer in facts["layers"]
-                  if layer.get("output_shape") and tuple(layer["output_shape"][1:]) == arr.shape and layer["name"] != name]
-        if others:
-            raise CheckFailure(f"{call} has shape {arr.shape}, the output shape of layer {others[0]!r}: these look "
-                               f"like the activations of the wrong layer; take model.get_layer(layer_name).output")
-    if arr is not None and arr.shape == want.shape and not np.allclose(arr, want, rtol=1e-3, atol=1e-4):
-        for other, values in expected.items():
-            if other != name and values.shape == arr.shape and np.allclose(arr, values, rtol=1e-3, atol=1e-4):
-                raise CheckFailure(f"{call} returned the activations of layer {other!r}: wrong layer; take "
-                                   "model.get_layer(layer_name).output")
-    expect_array(got, want, call=call, rtol=1e-3, atol=1e-4)
+        raise CheckFailure(f"{call} has shape {arr.shape}: drop the batch axis (return the [0] element)",
+                           mistake_id="feature_maps_batch_axis")
+    for other, values in expected.items():
+        if other != name and arr is not None and values.shape == arr.shape and (
+                arr.shape != want.shape or np.allclose(arr, values, rtol=1e-3, atol=1e-4)):
+            raise CheckFailure(f"{call} returned the activations of layer {other!r}: wrong layer; take "
+                               "model.get_layer(layer_name).output", mistake_id="feature_maps_wrong_layer")
+    try:
+        expect_array(got, want, call=call, rtol=1e-3, atol=1e-4)
+    except CheckFailure as exc:
+        raise with_picture(exc, want, arr, title=call) from None
 
 
 # -- prepare_digits --------------------------------------------------------------------------------
@@ -536,12 +552,12 @@ def _split_cases() -> list[tuple[int, float, int]]:
 SPLIT_CASES = _split_cases()
 
 
-def _split_mistake(got: tuple[np.ndarray, np.ndarray], case: tuple[int, float, int]) -> str:
+def _split_mistake(got: tuple[np.ndarray, np.ndarray], case: tuple[int, float, int]) -> Mistake | None:
     for row in M["split_holdout"]:
         train, test = row.fn(*case)
         if all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(got, (train, test), strict=True)):
-            return f" Likely mistake: {row.hint}"
-    return ""
+            return row
+    return None
 
 
 @pytest.mark.parametrize("case", SPLIT_CASES, ids=_ids(SPLIT_CASES))
@@ -559,12 +575,13 @@ def test_split_holdout_indices(student, case):
     if train.shape == want_train.shape and test.shape == want_test.shape and np.array_equal(train, want_train) \
             and np.array_equal(test, want_test):
         return
-    hint = _split_mistake((train, test), case)
+    mistake = _split_mistake((train, test), case)
+    hint, named = hint_text(mistake), {"mistake_id": mistake.id if mistake else ""}
     if train.ndim == 1 and test.ndim == 1 and np.intersect1d(train, test).size:
         raise CheckFailure(f"{call}: {np.intersect1d(train, test).size} index(es) are in both the training "
-                           f"and the test set, so the test set is not held out.{hint}")
+                           f"and the test set, so the test set is not held out.{hint}", **named)
     for label, arr, want in (("test_idx", test, want_test), ("train_idx", train, want_train)):
         expect_array(Returned(arr, "numpy.ndarray", []), want, call=f"{call} {label}", atol=0, rtol=0)
-    raise CheckFailure(f"{call} differs from the expected split.{hint}")
+    raise CheckFailure(f"{call} differs from the expected split.{hint}", **named)
 
 

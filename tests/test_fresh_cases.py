@@ -1,0 +1,115 @@
+"""Cases drawn per submission (graders/cases.py): the same code draws the same cases, other code draws
+others, and an answer copied from the feedback into a table passes the fixed cases but not the fresh
+ones. The engine-level proof (such entries lose points when graded) is in the corpus tests."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+from graders.cases import FRESH_PREFIX, case_kwargs, case_values, cases, submission_seed
+from graders.checks import CheckFailure
+from graders.settings import REPO_ROOT
+from graders.student import StudentError
+from graders.submissions import corpus
+
+HARDCODED = [(a, e) for a in ("01_image_tasks", "02_conv1d", "04_stacked_convs")
+             for e in corpus(a) if e.name.endswith("_hardcoded_from_feedback")]
+GRADERS = {"01_image_tasks": "graders.a01_image_tasks.test_image_tasks",
+           "02_conv1d": "graders.a02_conv1d.test_conv1d",
+           "04_stacked_convs": "graders.a04_stacked_convs.test_stacked_convs"}
+
+
+def test_the_seed_follows_the_code_and_only_the_code():
+    cells = ["import numpy as np", "def f(x):\n    return x"]
+    assert submission_seed(cells) == submission_seed(list(cells))
+    assert submission_seed(cells) != submission_seed([cells[0], cells[1] + " + 0"])
+    assert submission_seed(cells) != submission_seed(["".join(cells)]), "cell boundaries count"
+
+
+def test_fixed_cases_come_first_and_fresh_cases_depend_on_the_seed():
+    mark = cases([10, 20], fresh=lambda rng: [int(rng.integers(1000))] * 2).mark
+    argname, values, ids = case_values(mark, seed=1, check_id="demo")
+    assert argname == "case" and values[:2] == [10, 20] and ids == ["case00", "case01", "fresh00", "fresh01"]
+    assert case_values(mark, 1, "demo")[1] == values, "same submission, same cases"
+    drawn = {tuple(case_values(mark, seed, "demo")[1][2:]) for seed in range(20)}
+    assert len(drawn) > 10, "other submissions draw other cases"
+    assert case_values(mark, 1, "other")[1][2:] != values[2:] or case_values(mark, 2, "other")[1][2:] != \
+        case_values(mark, 2, "demo")[1][2:], "checks draw independently"
+
+
+def test_every_grader_of_the_first_four_assignments_draws_fresh_cases():
+    """Checks without fresh cases have no input to vary (constants) or are fixed edge cases."""
+    no_input = {"sobel_kernels_values", "laplacian_kernel_values", "conv2d_im2col_vectorised",
+                "preprocess_for_model_format"}
+    fixed_edges = {"task_of_records", "task_of_invalid", "box_iou_disjoint", "box_iou_degenerate",
+                   "mask_to_box_edges", "class_pixel_fractions_invalid", "parse_cloud_labels_threshold",
+                   "parse_cloud_labels_missing", "parse_cloud_objects_missing", "predict_top_k_shapes_model",
+                   "xyxy_to_xywh_input_unchanged", "xywh_to_xyxy_input_unchanged",
+                   "xyxy_to_cxcywh_input_unchanged", "cxcywh_to_xyxy_input_unchanged"}
+    modules = [*GRADERS.values(), "graders.a03_conv2d.test_conv2d"]
+    for name in modules:
+        module = importlib.import_module(name)
+        for attr in dir(module):
+            if not attr.startswith("test_"):
+                continue
+            check = attr.removeprefix("test_")
+            marks = [m for m in getattr(getattr(module, attr), "pytestmark", []) if m.name == "cases"]
+            if check in no_input | fixed_edges:
+                continue
+            assert marks and marks[0].kwargs.get("fresh"), f"{name}.{attr} draws no fresh cases"
+
+
+def _run(module, check: str, namespace: dict, seed: int) -> tuple[list[bool], list[bool]]:
+    """(fixed cases passed, fresh cases passed) of one check against an in-process answer."""
+
+    class Student:
+        def call(self, name, *args, **kwargs):
+            from graders.bridge import Returned
+
+            try:
+                value = namespace[name](*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - reported like the bridge does
+                raise StudentError(f"`{name}` raised {type(exc).__name__}: {exc}") from None
+            value = list(value) if isinstance(value, tuple) else value
+            return Returned(value, type(value).__name__, [])
+
+    fn = getattr(module, "test_" + check)
+    mark = next(m for m in fn.pytestmark if m.name == "cases")
+    _, values, ids = case_values(mark, seed, check)
+    results = []
+    for value in values:
+        try:
+            fn(Student(), **{mark.kwargs.get("argname", "case"): value})
+            results.append(True)
+        except (CheckFailure, StudentError):
+            results.append(False)
+    fresh = [i.startswith(FRESH_PREFIX) for i in ids]
+    return ([r for r, f in zip(results, fresh) if not f], [r for r, f in zip(results, fresh) if f])
+
+
+@pytest.mark.parametrize(("assignment", "entry"), HARDCODED, ids=[e.name for _, e in HARDCODED])
+def test_an_answer_copied_from_the_feedback_passes_fixed_cases_and_fails_fresh_ones(assignment, entry):
+    module = importlib.import_module(GRADERS[assignment])
+    namespace: dict = {}
+    exec(compile(entry.code, entry.name, "exec"), namespace)  # noqa: S102 - our own corpus
+    for check in entry.loses:
+        for seed in (1, 2, 3):
+            fixed, fresh = _run(module, check, namespace, seed)
+            assert all(fixed), f"{entry.name} should answer every case the feedback could have shown"
+            assert fresh and not all(fresh), f"{entry.name} passed every fresh case of {check} (seed {seed})"
+
+
+def test_the_hardcoded_corpus_covers_several_assignments():
+    assert {a for a, _ in HARDCODED} == set(GRADERS), HARDCODED
+    assert (REPO_ROOT / "tests" / "corpus").is_dir()
+
+
+def test_in_process_case_lists_match_the_engines():
+    from graders.a02_conv1d import test_conv1d
+
+    listed = case_kwargs(test_conv1d.test_conv1d_modes, seed=5)
+    assert len(listed) == len(test_conv1d.CONV_CASES) + 4
+    assert all(np.array_equal(a["case"][0], b[0]) for a, b in zip(listed, test_conv1d.CONV_CASES))
