@@ -66,7 +66,7 @@ def _figure(width: float, height: float) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
     return fig
 
@@ -119,16 +119,18 @@ def image_panels(expected: np.ndarray, got: np.ndarray, title: str = "") -> byte
         lo, hi = float(both.min()), float(both.max()) + 1e-12
     diff = got - expected
     span = float(np.abs(diff).max()) or 1.0
+    # Fixed positions (figure fractions): a layout engine would double the drawing time.
     fig = _figure(9.0, 3.2)
-    axes = fig.subplots(1, 3)
+    axes = [fig.add_axes((x, 0.06, 0.25, 0.74)) for x in (0.01, 0.28, 0.66)]
+    bars = [fig.add_axes((x, 0.12, 0.012, 0.62)) for x in (0.545, 0.925)]
     shown = None
     for ax, data, name in ((axes[0], expected, "expected"), (axes[1], got, "yours")):
         shown = ax.imshow(data, cmap="gray", vmin=lo, vmax=hi, interpolation="nearest")
-        ax.set_title(name)
-    fig.colorbar(shown, ax=list(axes[:2]), shrink=0.85, label="value (shared scale)")
+        ax.set_title(name, fontsize=10)
+    fig.colorbar(shown, cax=bars[0]).set_label("shared scale", fontsize=8)
     d = axes[2].imshow(diff, cmap="RdBu_r", vmin=-span, vmax=span, interpolation="nearest")
-    axes[2].set_title("difference (yours - expected)")
-    fig.colorbar(d, ax=axes[2], shrink=0.85)
+    axes[2].set_title("difference (yours - expected)", fontsize=10)
+    fig.colorbar(d, cax=bars[1])
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])
@@ -142,7 +144,8 @@ def signal_panels(expected: np.ndarray, got: np.ndarray, title: str = "") -> byt
     if expected is None or got is None or expected.ndim != 1 or got.ndim != 1 or expected.size == 0:
         return None
     fig = _figure(7.5, 3.8)
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
+    top = fig.add_axes((0.1, 0.42, 0.86, 0.47))
+    bottom = fig.add_axes((0.1, 0.11, 0.86, 0.24), sharex=top)
     top.plot(np.arange(len(expected)), expected, "o-", color="#1a7f37", label="expected")
     top.plot(np.arange(len(got)), got, "x--", color="#cf222e", label="yours")
     top.legend(loc="best", fontsize=8)
@@ -173,9 +176,13 @@ def box_panels(background: np.ndarray, expected: np.ndarray, got: np.ndarray, ti
         return None
     background = np.asarray(background)
     fig = _figure(8.0, 4.0)
-    axes = fig.subplots(1, 2)
+    axes = [fig.add_axes((x, 0.04, 0.45, 0.8)) for x in (0.03, 0.52)]
     for ax, boxes, name, colour in ((axes[0], expected, "expected", "#1a7f37"), (axes[1], got, "yours", "#cf222e")):
-        ax.imshow(background, cmap="gray" if background.ndim == 2 else None, interpolation="nearest")
+        if background.ndim == 2:  # a mask or a blank canvas: 0 black, 1 (or more) white
+            ax.imshow(background, cmap="gray", vmin=0, vmax=max(1.0, float(background.max())),
+                      interpolation="nearest")
+        else:
+            ax.imshow(background, interpolation="nearest")
         for x1, y1, x2, y2 in boxes:
             ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, edgecolor=colour, linewidth=2))
         ax.set_title(f"{name} ({len(boxes)} box{'es' if len(boxes) != 1 else ''})")
@@ -192,7 +199,8 @@ def gallery(images: Sequence[np.ndarray], captions: Sequence[str], title: str = 
     if not images:
         return None
     fig = _figure(1.6 * len(images) + 0.4, 2.2)
-    axes = np.atleast_1d(fig.subplots(1, len(images)))
+    step = 1.0 / len(images)
+    axes = [fig.add_axes((i * step + 0.1 * step, 0.05, 0.8 * step, 0.65)) for i in range(len(images))]
     for ax, image, caption in zip(axes, images, captions, strict=False):
         image = np.asarray(image, dtype=float)
         ax.imshow(image[..., 0] if image.ndim == 3 and image.shape[-1] == 1 else image, cmap="gray",
