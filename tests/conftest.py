@@ -14,9 +14,10 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+import pg_server
 import pytest
 
-from graders import engine, gradebook_db
+from graders import engine
 from graders.engine import NotebookResult
 from graders.settings import REPO_ROOT
 
@@ -91,8 +92,8 @@ def release_nb() -> nbformat.NotebookNode:
 @pytest.fixture(scope="module")
 def pg_url():
     """A PostgreSQL gradebook URL on a throw-away local server (Debian's package), or a skip."""
-    problem = gradebook_db.postgres_problem(install=True)
+    problem = pg_server.postgres_problem(install=True)
     if problem:
         pytest.skip(f"no PostgreSQL server can run here: {problem}")
-    with gradebook_db.local_postgres() as url:
+    with pg_server.local_postgres() as url:
         yield url

@@ -247,7 +247,8 @@ def _kernel_running_under(pid: int) -> psutil.Process | None:
         for process in descendants:
             try:
                 # One zombie or vanished process must not hide the live kernel beside it.
-                if "ipykernel" in " ".join(process.cmdline()):
+                # The kernel itself, not the sandbox's start-up probe (`python -c "import ipykernel"`).
+                if "ipykernel_launcher" in " ".join(process.cmdline()):
                     return child
             except psutil.Error:
                 continue
