@@ -56,10 +56,11 @@ bench: setup
 	@if [ -d source/05_keras_cnn ]; then $(PY) -m graders bench 05_keras_cnn --copies $${N05:-1}; fi
 
 # A synthetic class over every released assignment: serial nbgrader vs `graders batch` (1 and 2 workers).
-# The Keras notebook trains two models per submission (about 45 s): N05 students submit it (default 8).
+# The Keras notebooks train two models per submission (about 45 s): N05 and N07 students submit 05 and 07 (default 8).
 bench-class: setup
 	$(PY) -m graders bench-class --students $${N:-40} \
-	  $$(if [ -d source/05_keras_cnn ]; then echo --students-for 05_keras_cnn=$${N05:-8}; fi)
+	  $$(if [ -d source/05_keras_cnn ]; then echo --students-for 05_keras_cnn=$${N05:-8}; fi) \
+	  $$(if [ -d source/07_segmentation ]; then echo --students-for 07_segmentation=$${N07:-8}; fi)
 
 # Debian packages for the PostgreSQL and browser tests (needs root). The tests also try this, or skip.
 test-deps:

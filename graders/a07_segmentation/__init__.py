@@ -1,0 +1,1 @@
+"""Hidden graders of assignment 07_segmentation."""

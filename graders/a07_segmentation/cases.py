@@ -1,0 +1,219 @@
+"""Seeded hidden cases of 07_segmentation, and the U-Net each `build_unet` case must equal, as data.
+
+Every generator draws from its own seeded stream (named after the check), so adding a case to one
+check never changes another's. Sizes are odd and even, inputs and kernels non-square, strides and
+rates 1-3 (kernels larger and smaller than the stride), several channels in and out; label maps
+have classes absent from both maps, classes only in the prediction and any number of axes. Nothing
+here is one of the notebook's examples. `tests/test_reference_segmentation.py` runs these cases
+through Keras, so the reference's expected values are Keras' own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+SEED = 20260707
+
+
+def rng_for(name: str) -> np.random.Generator:
+    return np.random.default_rng([SEED, sum(map(ord, name)), len(name)])
+
+
+def values(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Magnitudes in [0.1, 2) with random signs, rounded: no value is an uninformative zero."""
+    return (rng.uniform(0.1, 2, shape) * rng.choice([-1, 1], shape)).round(3)
+
+
+def _int_or_pair(rng: np.random.Generator, pair: tuple[int, int], as_pair: bool) -> int | tuple[int, int]:
+    return (int(pair[0]), int(pair[1])) if as_pair else int(pair[0])
+
+
+# -- transposed convolution ------------------------------------------------------------------------
+
+# (kh, kw, sh, sw): kernels larger than, equal to and smaller than the stride, on both axes.
+TRANSPOSE_SHAPES = [(3, 2, 2, 2), (1, 2, 3, 3), (4, 3, 2, 3), (2, 2, 3, 1), (3, 3, 1, 1), (2, 5, 3, 2),
+                    (5, 1, 2, 2), (1, 3, 2, 1)]
+
+
+def conv2d_transpose_cases(name: str, padding: str) -> list[dict[str, Any]]:
+    """x (N, H, W, C_in), kernel (kh, kw, C_out, C_in); C_in = C_out in every other case."""
+    rng = rng_for(name)
+    cases = []
+    for i, (kh, kw, sh, sw) in enumerate(TRANSPOSE_SHAPES):
+        n, h, w = int(rng.integers(1, 3)), int(rng.integers(2, 7)), int(rng.integers(2, 7))
+        c_in = int(rng.integers(1, 4))
+        c_out = c_in if i % 2 == 0 else int(rng.choice([c for c in (1, 2, 3) if c != c_in]))
+        strides = _int_or_pair(rng, (sh, sw), sh != sw or i % 3 == 0)
+        cases.append({"x": values(rng, (n, h, w, c_in)), "kernel": values(rng, (kh, kw, c_out, c_in)),
+                      "strides": strides, "padding": padding})
+    return cases
+
+
+def conv2d_matrix_cases(name: str, count: int) -> list[dict[str, Any]]:
+    rng = rng_for(name)
+    cases = []
+    for i in range(count):
+        kh, kw = int(rng.integers(1, 4)), int(rng.integers(2, 5))
+        sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+        h, w = kh + int(rng.integers(1, 6)), kw + int(rng.integers(1, 6))
+        strides = _int_or_pair(rng, (sh, sw), i % 2 == 1)
+        if not isinstance(strides, tuple):
+            sw = sh
+        cases.append({"kernel": values(rng, (kh, kw)), "input_shape": (h, w), "strides": strides,
+                      "y": values(rng, ((h - kh) // sh + 1, (w - kw) // sw + 1)),
+                      "x": values(rng, (h, w))})
+    return cases
+
+
+def transpose_of_matrix(kernel: np.ndarray, input_shape: tuple[int, int], strides: Any, y: np.ndarray) -> np.ndarray:
+    """What `(M.T @ y.ravel()).reshape(H, W)` must be: Conv2DTranspose "valid" with the output_padding
+    ((H - kh) % sh, (W - kw) % sw), i.e. the transposed convolution plus zero rows and columns at
+    the bottom and right that the strided convolution never reads."""
+    from solutions.segmentation import conv2d_transpose
+
+    sh, sw = (strides, strides) if np.ndim(strides) == 0 else strides
+    kh, kw = kernel.shape
+    out = conv2d_transpose(y[None, :, :, None], kernel[:, :, None, None], (sh, sw), "valid")[0, :, :, 0]
+    h, w = input_shape
+    # The valid transposed result has (Ho - 1)·s + max(k, s) rows; keep the first H (a kernel
+    # smaller than the stride leaves zero rows that may reach past H) and pad the rest with zeros.
+    full = np.zeros((max(h, out.shape[0]), max(w, out.shape[1])))
+    full[:out.shape[0], :out.shape[1]] = out
+    return full[:h, :w]
+
+
+# -- atrous convolution ----------------------------------------------------------------------------
+
+
+def dilate_kernel_cases(name: str, count: int) -> list[dict[str, Any]]:
+    rng = rng_for(name)
+    cases = []
+    for i in range(count):
+        kh, kw = int(rng.integers(1, 4)), int(rng.integers(2, 5))
+        shape = (kh, kw) if i % 3 == 0 else (kh, kw, int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        rate = _int_or_pair(rng, (int(rng.integers(1, 4)), int(rng.integers(2, 4))), i % 2 == 1)
+        kernel = values(rng, shape)
+        if i == count - 1:
+            kernel = rng.integers(1, 9, shape).astype(np.int64)  # an int kernel keeps its dtype
+        cases.append({"kernel": kernel, "rate": rate})
+    return cases
+
+
+def atrous_cases(name: str, count: int, padding: str) -> list[dict[str, Any]]:
+    rng = rng_for(name)
+    cases = []
+    for i in range(count):
+        kh, kw = int(rng.integers(1, 4)), int(rng.integers(2, 4))
+        rh, rw = int(rng.integers(1, 4)), int(rng.integers(2, 4))
+        rate = _int_or_pair(rng, (rh, rw), i % 2 == 1)
+        if not isinstance(rate, tuple):
+            rw = rh
+        h = rh * (kh - 1) + 1 + int(rng.integers(0, 5))
+        w = rw * (kw - 1) + 1 + int(rng.integers(0, 5))
+        c_in, c_out = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        cases.append({"x": values(rng, (int(rng.integers(1, 3)), h, w, c_in)),
+                      "kernel": values(rng, (kh, kw, c_in, c_out)), "rate": rate, "padding": padding})
+    return cases
+
+
+# -- upsampling ------------------------------------------------------------------------------------
+
+
+def upsample_cases(name: str, count: int, method: str) -> list[dict[str, Any]]:
+    rng = rng_for(name)
+    cases = []
+    for i in range(count):
+        factor = _int_or_pair(rng, (int(rng.integers(2, 5)), int(rng.integers(1, 4))), i % 2 == 1)
+        shape = (int(rng.integers(1, 3)), int(rng.integers(2, 6)), int(rng.integers(2, 6)), int(rng.integers(1, 4)))
+        cases.append({"x": values(rng, shape), "factor": factor, "method": method})
+    return cases
+
+
+# -- label maps ------------------------------------------------------------------------------------
+
+
+def label_map_cases(name: str, count: int) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """(y_true, y_pred, n_classes): 1 to 3 axes, int and uint8 maps, some classes absent from both,
+    one class only in the prediction, one only in the truth."""
+    rng = rng_for(name)
+    cases = []
+    shapes = [(7, 9), (2, 5, 6), (31,), (3, 4, 4), (6, 6), (2, 3, 8), (12, 5), (4, 4, 3)]
+    for i in range(count):
+        n_classes = int(rng.integers(4, 8))
+        shape = shapes[i % len(shapes)]
+        present = rng.permutation(n_classes)[: max(3, n_classes - 1 - i % 2)]  # 1 or 2 classes absent
+        only_pred, only_true, common = present[-1], present[-2], present[:-2]
+        y_true = rng.choice(present[:-1], shape)
+        y_pred = np.where(rng.random(shape) < 0.6, y_true, rng.choice(present, shape))
+        y_pred = np.where(y_pred == only_true, common[0], y_pred)  # never predicted ...
+        y_true.flat[0] = only_true  # ... but present in the truth at least once
+        y_true = np.where(y_true == only_pred, common[-1], y_true)
+        y_pred.flat[0] = only_pred
+        dtype = (np.int64, np.uint8, np.int32)[i % 3]
+        cases.append((y_true.astype(dtype), y_pred.astype(dtype), n_classes))
+    return cases
+
+
+# -- U-Nets ----------------------------------------------------------------------------------------
+
+
+def unet_cases(name: str, count: int) -> list[dict[str, Any]]:
+    """build_unet / unet_param_count arguments: depth 1-3, filters 4-12, 1-4 channels, 2-7 classes,
+    with and without skips; sizes multiples of 2**depth, or None."""
+    rng = rng_for(name)
+    cases = []
+    for i in range(count):
+        depth = 1 + i % 3
+        side = 2**depth
+        h, w = side * int(rng.integers(1, 4)), side * int(rng.integers(1, 4))
+        channels = int(rng.integers(1, 5))
+        shape = (None, None, channels) if i % 4 == 3 else (h, w, channels)
+        cases.append({"input_shape": shape, "n_classes": int(rng.integers(2, 8)), "depth": depth,
+                      "base_filters": int(rng.choice([4, 6, 10, 12])), "skips": i % 2 == 0})
+    return cases
+
+
+@dataclass(frozen=True)
+class Node:
+    """One layer of the expected U-Net: what the grader compares, and where it sits (`role`)."""
+
+    role: str
+    cls: str
+    config: tuple[tuple[str, Any], ...]  # the compared config keys and their values
+    inputs: tuple[int, ...] = field(default=())  # indices of the input nodes, by position
+
+
+def _conv(filters: int, kernel: int, activation: str, strides: int = 1, padding: str = "same") -> tuple:
+    return (("filters", filters), ("kernel_size", (kernel, kernel)), ("strides", (strides, strides)),
+            ("padding", padding), ("activation", activation))
+
+
+def expected_unet(n_classes: int, depth: int = 2, base_filters: int = 8, skips: bool = True) -> list[Node]:
+    """The layers of build_unet as a graph (node 0 is the input), in construction order."""
+    nodes = [Node("the input", "InputLayer", ())]
+
+    def add(role: str, cls: str, config: tuple, *inputs: int) -> int:
+        nodes.append(Node(role, cls, config, inputs or (len(nodes) - 1,)))
+        return len(nodes) - 1
+
+    saved = []
+    for d in range(depth):
+        for k in (1, 2):
+            add(f"encoder level {d}, convolution {k}", "Conv2D", _conv(base_filters * 2**d, 3, "relu"))
+        saved.append(len(nodes) - 1)
+        add(f"encoder level {d}, pooling", "MaxPooling2D",
+            (("pool_size", (2, 2)), ("strides", (2, 2)), ("padding", "valid")))
+    for k in (1, 2):
+        add(f"bottleneck, convolution {k}", "Conv2D", _conv(base_filters * 2**depth, 3, "relu"))
+    for d in reversed(range(depth)):
+        up = add(f"decoder level {d}, transposed convolution", "Conv2DTranspose",
+                 _conv(base_filters * 2**d, 2, "linear", strides=2, padding="valid"))
+        if skips:
+            add(f"decoder level {d}, Concatenate", "Concatenate", (), up, saved[d])
+        for k in (1, 2):
+            add(f"decoder level {d}, convolution {k}", "Conv2D", _conv(base_filters * 2**d, 3, "relu"))
+    add("the output layer", "Conv2D", _conv(n_classes, 1, "softmax", padding="valid"))
+    return nodes

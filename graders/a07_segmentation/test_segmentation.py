@@ -1,0 +1,642 @@
+"""Hidden graders of assignment 07_segmentation. One test function per check; cases are parametrized.
+
+Cases come from `cases.py` (seeded, never the notebook's examples). Expected values come from the
+numpy reference in `solutions/segmentation.py`, which `tests/test_reference_segmentation.py` proves
+equal to Keras (Conv2DTranspose, dilated Conv2D, UpSampling2D, MeanIoU, count_params, the U-Net's
+`to_json()`) on these very cases, so the grading process never imports TensorFlow. U-Nets are read
+from the model description the bridge returns; the trained U-Net is scored by sending scenes in and
+reading predicted label maps back, the mean IoU being computed here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, deque
+from typing import Any
+
+import numpy as np
+import pytest
+
+from graders.a07_segmentation import cases as C
+from graders.a07_segmentation import protocol as P
+from graders.a07_segmentation.mistakes import MISTAKES
+from graders.bridge import Returned
+from graders.checks import CheckFailure, banned_library_use, expect_array, expect_int, mistakes_from
+from graders.pictures import with_gallery, with_picture
+from graders.student import StudentError
+from solutions import segmentation as ref
+
+M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
+NO_TENSORFLOW = {"TensorFlow/Keras": ("tf", "tensorflow", "keras", "torch", "jax")}
+NO_KERAS = {"Keras/TensorFlow": ("keras", "tensorflow", "tf", "Model", "count_params", "build_unet")}
+
+
+def _ids(cases: list) -> list[str]:
+    return [f"case{i:02d}" for i in range(len(cases))]
+
+
+def _arr(a: Any) -> str:
+    a = np.asarray(a)
+    return f"{a.dtype} array {a.shape}"
+
+
+def _kw(case: dict, *names: str) -> str:
+    return ", ".join(f"{n}={case[n]!r}" for n in names if n in case)
+
+
+def _expect_maps(got: Returned, expected: np.ndarray, *, call: str, name: str, case: dict,
+                 rtol: float = 1e-6, atol: float = 1e-6) -> None:
+    """expect_array on (N, H, W, C) results, plus a picture (expected | yours | difference) of the
+    image and channel with the largest error for the feedback."""
+    try:
+        expect_array(got, expected, call=call, rtol=rtol, atol=atol, mistakes=M.get(name, ()), kwargs=case)
+    except CheckFailure as exc:
+        raise with_picture(exc, expected, got.value, title=call) from None
+
+
+def _check_no_tensorflow(student, name: str, case: dict, reference) -> None:
+    got = student.call(name, **case)
+    expect_array(got, reference(**case), call=f"{name}(...)", rtol=1e-6, atol=1e-6)
+    used = banned_library_use(student.defined_functions(), name, got.library_calls, NO_TENSORFLOW)
+    if used:
+        raise CheckFailure(f"{name} uses {', '.join(used)}, which this task asks you not to use: compute it "
+                           "with numpy (loops over the kernel taps, or a scatter-add)")
+
+
+# -- conv2d_transpose ------------------------------------------------------------------------------
+
+TRANSPOSE_VALID = C.conv2d_transpose_cases("conv2d_transpose_valid", "valid")
+TRANSPOSE_SAME = C.conv2d_transpose_cases("conv2d_transpose_same", "same")
+
+
+def _check_transpose(student, case: dict) -> None:
+    got = student.call("conv2d_transpose", **case)
+    x, kernel = case["x"], case["kernel"]
+    call = (f"conv2d_transpose(x {x.shape}, kernel {kernel.shape}, strides={case['strides']!r}, "
+            f"padding={case['padding']!r})")
+    c_out, c_in = kernel.shape[2:]
+    value = got.value
+    if isinstance(value, np.ndarray) and value.ndim == 4 and c_in != c_out and value.shape[3] == c_in:
+        raise CheckFailure(f"{call} has {c_in} output channels, expected {c_out}. Likely mistake: "
+                           f"{M['conv2d_transpose'][1].hint}")
+    _expect_maps(got, ref.conv2d_transpose(**case), call=call, name="conv2d_transpose", case=case)
+
+
+@pytest.mark.parametrize("case", TRANSPOSE_VALID, ids=_ids(TRANSPOSE_VALID))
+def test_conv2d_transpose_valid(student, case):
+    """conv2d_transpose with padding "valid": strides 1-3 (int or pair), kernels larger and smaller
+    than the stride, non-square inputs and kernels, several channels in and out."""
+    _check_transpose(student, case)
+
+
+@pytest.mark.parametrize("case", TRANSPOSE_SAME, ids=_ids(TRANSPOSE_SAME))
+def test_conv2d_transpose_same(student, case):
+    """conv2d_transpose with padding "same": H·s rows, the valid result cropped floor(max(k - s, 0) / 2)
+    at the top and left, the rest at the bottom and right."""
+    _check_transpose(student, case)
+
+
+def test_conv2d_transpose_no_tensorflow(student):
+    """conv2d_transpose is correct and computed with numpy, without TensorFlow/Keras."""
+    _check_no_tensorflow(student, "conv2d_transpose", TRANSPOSE_VALID[2], ref.conv2d_transpose)
+
+
+# -- conv2d_matrix ---------------------------------------------------------------------------------
+
+MATRIX_VALUES = C.conv2d_matrix_cases("conv2d_matrix_values", 6)
+MATRIX_TRANSPOSE = C.conv2d_matrix_cases("conv2d_matrix_transpose", 4)
+
+
+def _matrix_call(case: dict) -> str:
+    return (f"conv2d_matrix(kernel {case['kernel'].shape}, input_shape={case['input_shape']}, "
+            f"strides={case['strides']!r})")
+
+
+def _matrix(student, case: dict) -> tuple[Returned, str]:
+    args = {k: case[k] for k in ("kernel", "input_shape", "strides")}
+    got = student.call("conv2d_matrix", **args)
+    call = _matrix_call(case)
+    expect_array(got, ref.conv2d_matrix(**args), call=call, atol=1e-9, rtol=1e-9,
+                 mistakes=M["conv2d_matrix"], args=(args["kernel"], args["input_shape"], args["strides"]))
+    return got, call
+
+
+@pytest.mark.parametrize("case", MATRIX_VALUES, ids=_ids(MATRIX_VALUES))
+def test_conv2d_matrix_values(student, case):
+    """conv2d_matrix: M of shape (Ho·Wo, H·W), pixels numbered row-major, with M @ x.ravel() equal to
+    Keras' "valid" Conv2D (a cross-correlation) at that stride."""
+    _matrix(student, case)
+
+
+@pytest.mark.parametrize("case", MATRIX_TRANSPOSE, ids=_ids(MATRIX_TRANSPOSE))
+def test_conv2d_matrix_transpose(student, case):
+    """(M.T @ y.ravel()).reshape(H, W) equals Conv2DTranspose(1, (kh, kw), strides, "valid",
+    output_padding=((H - kh) % sh, (W - kw) % sw)) applied to y: the transposed convolution."""
+    args = {k: case[k] for k in ("kernel", "input_shape", "strides")}
+    got = student.call("conv2d_matrix", **args)
+    call = _matrix_call(case)
+    h, w = case["input_shape"]
+    y = case["y"]
+    matrix = np.asarray(got.value, dtype=float) if isinstance(got.value, np.ndarray) else None
+    if matrix is None or matrix.shape != (y.size, h * w):
+        shape = None if matrix is None else matrix.shape
+        raise CheckFailure(f"{call} returned {shape if shape is not None else got.type_name}: M.T @ y.ravel() "
+                           f"needs M of shape (Ho·Wo, H·W) = ({y.size}, {h * w}).")
+    spread = Returned((matrix.T @ y.ravel()).reshape(h, w), "numpy.ndarray", [])
+    expect_array(spread, C.transpose_of_matrix(case["kernel"], (h, w), case["strides"], y),
+                 call=f"(M.T @ y.ravel()).reshape{(h, w)} for M = {call} and y {y.shape}", atol=1e-9, rtol=1e-9)
+
+
+# -- dilate_kernel ---------------------------------------------------------------------------------
+
+DILATE = C.dilate_kernel_cases("dilate_kernel_values", 6)
+
+
+@pytest.mark.parametrize("case", DILATE, ids=_ids(DILATE))
+def test_dilate_kernel_values(student, case):
+    """dilate_kernel puts rate - 1 zeros between neighbouring taps (int rate or a pair), keeping the
+    trailing axes (C_in, C_out) and the values."""
+    got = student.call("dilate_kernel", **case)
+    call = f"dilate_kernel(kernel: {_arr(case['kernel'])}, rate={case['rate']!r})"
+    expect_array(got, ref.dilate_kernel(**case), call=call, atol=0, rtol=0, mistakes=M["dilate_kernel"],
+                 args=(case["kernel"], case["rate"]))
+
+
+# -- atrous_conv2d ---------------------------------------------------------------------------------
+
+ATROUS_VALID = C.atrous_cases("atrous_conv2d_valid", 6, "valid")
+ATROUS_SAME = C.atrous_cases("atrous_conv2d_same", 6, "same")
+
+
+def _check_atrous(student, case: dict) -> None:
+    got = student.call("atrous_conv2d", **case)
+    call = (f"atrous_conv2d(x {case['x'].shape}, kernel {case['kernel'].shape}, rate={case['rate']!r}, "
+            f"padding={case['padding']!r})")
+    _expect_maps(got, ref.atrous_conv2d(**case), call=call, name="atrous_conv2d", case=case)
+
+
+@pytest.mark.parametrize("case", ATROUS_VALID, ids=_ids(ATROUS_VALID))
+def test_atrous_conv2d_valid(student, case):
+    """atrous_conv2d "valid" equals Conv2D(dilation_rate=rate): rates 1-3 (int or pair), non-square
+    kernels, several channels in and out."""
+    _check_atrous(student, case)
+
+
+@pytest.mark.parametrize("case", ATROUS_SAME, ids=_ids(ATROUS_SAME))
+def test_atrous_conv2d_same(student, case):
+    """atrous_conv2d "same" keeps the size: r·(k - 1) padding in all, the smaller half on top and left."""
+    _check_atrous(student, case)
+
+
+def test_atrous_conv2d_no_tensorflow(student):
+    """atrous_conv2d is correct and computed with numpy, without TensorFlow/Keras."""
+    _check_no_tensorflow(student, "atrous_conv2d", ATROUS_VALID[1], ref.atrous_conv2d)
+
+
+# -- upsample --------------------------------------------------------------------------------------
+
+UP_NEAREST = C.upsample_cases("upsample_nearest", 5, "nearest")
+UP_BILINEAR = C.upsample_cases("upsample_bilinear", 6, "bilinear")
+
+
+def _check_upsample(student, case: dict) -> None:
+    got = student.call("upsample", **case)
+    call = f"upsample(x {case['x'].shape}, factor={case['factor']!r}, method={case['method']!r})"
+    _expect_maps(got, ref.upsample(**case), call=call, name="upsample", case=case)
+
+
+@pytest.mark.parametrize("case", UP_NEAREST, ids=_ids(UP_NEAREST))
+def test_upsample_nearest(student, case):
+    """upsample "nearest" repeats each pixel into an fh × fw block (int factor or a pair)."""
+    _check_upsample(student, case)
+
+
+@pytest.mark.parametrize("case", UP_BILINEAR, ids=_ids(UP_BILINEAR))
+def test_upsample_bilinear(student, case):
+    """upsample "bilinear" equals UpSampling2D(interpolation="bilinear"): half-pixel centres, edges clamped."""
+    _check_upsample(student, case)
+
+
+# -- metrics ---------------------------------------------------------------------------------------
+
+LABELS = C.label_map_cases("metrics", 8)
+
+
+def _maps_call(name: str, case: tuple, with_n: bool = True) -> str:
+    y_true, y_pred, n = case
+    tail = f", n_classes={n}" if with_n else ""
+    return f"{name}(y_true: {_arr(y_true)}, y_pred: {_arr(y_pred)}{tail})"
+
+
+def _expect_with_nan(got: Returned, expected: np.ndarray, *, call: str, name: str, args: tuple) -> None:
+    """Per-class values where NaN marks a class absent from both maps: NaNs where expected, then values."""
+    value = np.asarray(got.value, dtype=float) if isinstance(got.value, (np.ndarray, list)) else None
+    if value is not None and value.shape == expected.shape:
+        wrong_nan = np.isnan(value) != np.isnan(expected)
+        if wrong_nan.any():
+            k = int(np.argmax(wrong_nan))
+            mistake = next((m for m in M[name] if _equal_nan(m.fn, args, value)), None)
+            hint = f" Likely mistake: {mistake.hint}" if mistake else ""
+            if np.isnan(expected[k]):
+                raise CheckFailure(f"{call}: class {k} is absent from both maps, so its value is undefined: expected "
+                                   f"NaN, got {value[k]:.6g}.{hint}")
+            raise CheckFailure(f"{call}: class {k} occurs in a map, expected a number, got NaN.{hint}")
+        filled = Returned(np.nan_to_num(value, nan=-1.0), "numpy.ndarray", [])
+        try:
+            expect_array(filled, np.nan_to_num(expected, nan=-1.0), call=call, rtol=1e-6, atol=1e-9)
+        except CheckFailure as exc:
+            mistake = next((m for m in M[name] if _equal_nan(m.fn, args, value)), None)
+            raise CheckFailure(str(exc) + (f" Likely mistake: {mistake.hint}" if mistake else "")) from None
+        return
+    expect_array(got, expected, call=call, mistakes=M[name], args=args)
+
+
+def _equal_nan(fn, args: tuple, value: np.ndarray) -> bool:
+    try:
+        wrong = np.asarray(fn(*args), dtype=float)
+    except Exception:  # noqa: BLE001 - a wrong variant may itself fail on some inputs
+        return False
+    return wrong.shape == value.shape and bool(np.allclose(wrong, value, rtol=1e-6, atol=1e-9, equal_nan=True))
+
+
+@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+def test_segmentation_confusion_counts(student, case):
+    """segmentation_confusion counts pixels (rows true, columns predicted) over label maps of any shape,
+    with rows and columns for classes that never occur."""
+    got = student.call("segmentation_confusion", *case)
+    call = _maps_call("segmentation_confusion", case)
+    expect_array(got, ref.segmentation_confusion(*case), call=call, atol=0, rtol=0,
+                 mistakes=M["segmentation_confusion"], args=case, require_ndarray=True)
+    if np.asarray(got.value).dtype.kind not in "iu":
+        raise CheckFailure(f"{call} returned {np.asarray(got.value).dtype} counts; return integers (int64)")
+
+
+@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+def test_pixel_accuracy_values(student, case):
+    """pixel_accuracy is the fraction of all pixels (background included) predicted right."""
+    got = student.call("pixel_accuracy", *case[:2])
+    expect_array(got, np.asarray(ref.pixel_accuracy(*case[:2])), call=_maps_call("pixel_accuracy", case, False),
+                 atol=1e-9, rtol=1e-9, mistakes=M["pixel_accuracy"], args=case[:2])
+
+
+@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+def test_iou_per_class_values(student, case):
+    """iou_per_class: |A ∩ B| / |A ∪ B| per class, NaN for a class absent from both maps, 0 for a class
+    only in the prediction."""
+    got = student.call("iou_per_class", *case)
+    _expect_with_nan(got, ref.iou_per_class(*case), call=_maps_call("iou_per_class", case),
+                     name="iou_per_class", args=case)
+
+
+@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+def test_mean_iou_values(student, case):
+    """mean_iou: the mean IoU over the classes present in either map (keras.metrics.MeanIoU)."""
+    got = student.call("mean_iou", *case)
+    expect_array(got, np.asarray(ref.mean_iou(*case)), call=_maps_call("mean_iou", case), atol=1e-9, rtol=1e-7,
+                 mistakes=M["mean_iou"], args=case)
+
+
+@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+def test_dice_per_class_values(student, case):
+    """dice_per_class: 2·|A ∩ B| / (|A| + |B|) per class, NaN for a class absent from both maps."""
+    got = student.call("dice_per_class", *case)
+    _expect_with_nan(got, ref.dice_per_class(*case), call=_maps_call("dice_per_class", case),
+                     name="dice_per_class", args=case)
+
+
+# -- unet_param_count ------------------------------------------------------------------------------
+
+PARAM_CASES = C.unet_cases("unet_param_count_values", 8)
+
+
+def _param_args(case: dict) -> tuple:
+    return (case["input_shape"][2], case["n_classes"], case["depth"], case["base_filters"], case["skips"])
+
+
+def _check_params(student, case: dict) -> Returned:
+    args = _param_args(case)
+    got = student.call("unet_param_count", *args)
+    call = ("unet_param_count(input_channels={}, n_classes={}, depth={}, base_filters={}, skips={})"
+            .format(*args))
+    expect_int(got, ref.unet_param_count(*args), call=call, mistakes=M["unet_param_count"], args=args)
+    return got
+
+
+@pytest.mark.parametrize("case", PARAM_CASES, ids=_ids(PARAM_CASES))
+def test_unet_param_count_values(student, case):
+    """unet_param_count equals build_unet(...).count_params(): depth 1-3, other filter counts, input
+    channels and classes, with and without skips."""
+    _check_params(student, case)
+
+
+def test_unet_param_count_no_keras(student):
+    """unet_param_count is computed by formula, without building a Keras model."""
+    got = _check_params(student, PARAM_CASES[1])
+    used = banned_library_use(student.defined_functions(), "unet_param_count", got.library_calls, NO_KERAS)
+    if used:
+        raise CheckFailure(f"unet_param_count uses {', '.join(used)}: count the parameters with the layer "
+                           "formulas (k·k·c_in·c_out + c_out per convolution), without building a model")
+
+
+# -- build_unet ------------------------------------------------------------------------------------
+
+UNET_CASES = C.unet_cases("build_unet", 4)
+FOLDED_ACTIVATIONS = {"Activation", "ReLU", "Softmax"}
+SKIP_AFTER_POOLING = ("the skip is taken after pooling: concatenate each encoder level's maps before its "
+                      "MaxPooling2D (the output of its second convolution), at full resolution.")
+SWAPPED = ("the Concatenate's inputs are swapped: first the upsampled maps (the Conv2DTranspose output), "
+           "then the encoder level's maps.")
+
+
+def _unet_call(case: dict) -> str:
+    return ("build_unet({input_shape}, {n_classes}, depth={depth}, base_filters={base_filters}, skips={skips})"
+            .format(**case))
+
+
+def _tensor_sources(node: Any) -> list[str]:
+    """Layer names of the tensors a node's call reads, in argument order (Keras 3 `keras_history`)."""
+    if isinstance(node, dict):
+        history = node.get("config", {}).get("keras_history") if isinstance(node.get("config"), dict) else None
+        if node.get("class_name") == "__keras_tensor__" and history:
+            return [history[0]]
+        return [name for value in node.values() for name in _tensor_sources(value)]
+    if isinstance(node, list):
+        return [name for value in node for name in _tensor_sources(value)]
+    return []
+
+
+def _graph(got: Returned, call: str) -> tuple[dict[str, dict], str]:
+    """name -> {class, config, inputs}, with activation layers folded into the layer before them,
+    and the output layer's name."""
+    value = got.value
+    if not isinstance(value, dict) or not isinstance(value.get("json"), str):
+        raise CheckFailure(f"{call} returned a {got.type_name}; return a keras.Model")
+    try:
+        model = json.loads(value["json"])
+        layers = model["config"]["layers"]
+        outputs = model["config"]["output_layers"]
+    except (ValueError, KeyError, TypeError):
+        raise CheckFailure(f"{call}: the model's to_json() has no layer graph; build it with the Functional "
+                           "API (keras.Input, layers called on tensors, keras.Model(inputs, outputs))") from None
+    if outputs and isinstance(outputs[0], list):
+        if len(outputs) != 1:
+            raise CheckFailure(f"{call} has {len(outputs)} outputs; return a model with one output")
+        outputs = outputs[0]
+    nodes: dict[str, dict] = {}
+    for layer in layers:
+        config = layer.get("config", {})
+        inbound = layer.get("inbound_nodes") or []
+        nodes[layer.get("name") or config.get("name")] = {
+            "class": layer.get("class_name"), "config": config,
+            "inputs": _tensor_sources(inbound[0]) if inbound else []}
+    alias: dict[str, str] = {}
+    for name, node in nodes.items():
+        if node["class"] in FOLDED_ACTIVATIONS and len(node["inputs"]) == 1:
+            source = nodes.get(node["inputs"][0])
+            if source and source["config"].get("activation") in (None, "linear"):
+                activation = {"ReLU": "relu", "Softmax": "softmax"}.get(node["class"], node["config"].get("activation"))
+                source["config"] = {**source["config"], "activation": activation}
+                alias[name] = node["inputs"][0]
+    for name in alias:
+        del nodes[name]
+    for node in nodes.values():
+        node["inputs"] = [alias.get(n, n) for n in node["inputs"]]
+    return nodes, alias.get(outputs[0], outputs[0])
+
+
+def _as_tuple(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+def _signature(cls: str, config: dict) -> tuple:
+    """What a layer must match; padding only where it changes the result (a 1×1 kernel, a transposed
+    kernel no larger than its stride, or 2×2 pooling of even sizes make "same" equal "valid")."""
+    config = {k: _as_tuple(v) for k, v in config.items()}
+    if cls == "MaxPooling2D":
+        return (cls, ("pool_size", config.get("pool_size")), ("strides", config.get("strides") or config.get("pool_size")))
+    if cls in ("Conv2D", "Conv2DTranspose"):
+        kernel, strides = config.get("kernel_size"), config.get("strides")
+        activation = config.get("activation") or "linear"
+        padding = config.get("padding")
+        if kernel == (1, 1) and strides == (1, 1):
+            padding = None
+        if cls == "Conv2DTranspose" and isinstance(kernel, tuple) and isinstance(strides, tuple) and \
+                all(k <= s for k, s in zip(kernel, strides)):
+            padding = None
+        return (cls, ("filters", config.get("filters")), ("kernel_size", kernel), ("strides", strides),
+                ("padding", padding), ("activation", activation))
+    return (cls,)
+
+
+def _signature_text(signature: tuple) -> str:
+    cls, *items = signature
+    shown = [f"{k}={v!r}" for k, v in items if v is not None]
+    return f"{cls}({', '.join(shown)})"
+
+
+def _expected(case: dict) -> list[C.Node]:
+    return C.expected_unet(case["n_classes"], case["depth"], case["base_filters"], case["skips"])
+
+
+def _unet(student, case: dict) -> tuple[Returned, dict[str, dict], str, str]:
+    args = (tuple(case["input_shape"]), case["n_classes"])
+    kwargs = {k: case[k] for k in ("depth", "base_filters", "skips")}
+    call = _unet_call(case)
+
+    def compute() -> tuple[Returned, dict[str, dict], str]:
+        got = student.call("build_unet", *args, **kwargs)
+        return (got, *_graph(got, call))
+    got, nodes, output = _memo(student, f"unet {call}", compute)
+    return got, nodes, output, call
+
+
+@pytest.mark.parametrize("case", UNET_CASES, ids=_ids(UNET_CASES))
+def test_build_unet_layers(student, case):
+    """build_unet has the U-Net's layers with their settings (class, filters, kernel_size, strides,
+    padding, activation, pool_size); layer names and order are not compared."""
+    _, nodes, _, call = _unet(student, case)
+    want = Counter(_signature(n.cls, dict(n.config)) for n in _expected(case)[1:])
+    have = Counter(_signature(n["class"], n["config"]) for n in nodes.values() if n["class"] != "InputLayer")
+    if want == have:
+        return
+    missing, extra = list((want - have).elements()), list((have - want).elements())
+    parts = []
+    if missing:
+        parts.append(f"missing {_signature_text(missing[0])}" + (f" and {len(missing) - 1} more" if len(missing) > 1 else ""))
+    if extra:
+        parts.append(f"unexpected {_signature_text(extra[0])}" + (f" and {len(extra) - 1} more" if len(extra) > 1 else ""))
+    hint = ""
+    if any(s[0] == "Conv2DTranspose" and dict(s[1:]).get("kernel_size") != (2, 2) for s in extra):
+        hint = " Likely mistake: the upsampling is Conv2DTranspose(filters, 2, strides=2), a 2×2 kernel with \"valid\" padding."
+    elif any(s[0] == "Conv2D" and dict(s[1:]).get("activation") == "sigmoid" for s in extra):
+        hint = " Likely mistake: the output layer uses a sigmoid; use softmax (one probability per class, summing to 1)."
+    raise CheckFailure(f"{call}: {'; '.join(parts)}.{hint}")
+
+
+@pytest.mark.parametrize("case", UNET_CASES, ids=_ids(UNET_CASES))
+def test_build_unet_connections(student, case):
+    """build_unet connects its layers as a U-Net: each layer's inputs, by position, from the output back
+    to the input (the skips concatenate [upsampled, encoder maps before pooling])."""
+    _, nodes, output, call = _unet(student, case)
+    expected = _expected(case)
+    seen: dict[int, str] = {}
+    # Breadth-first from the output: (expected node, student's layer, consumer node, input position).
+    todo = deque([(len(expected) - 1, output, None, 0)])
+    while todo:
+        index, name, consumer, position = todo.popleft()
+        want, have = expected[index], nodes.get(name)
+        where = "the output layer" if consumer is None else f"input {position + 1} of {expected[consumer].role}"
+        if have is None or have["class"] != want.cls:
+            got_class = have["class"] if have else "no layer"
+            hint = _connection_hint(want, got_class, None if consumer is None else expected[consumer], position)
+            raise CheckFailure(f"{call}: {where} is a {got_class}, expected a {want.cls} ({want.role}).{hint}")
+        if index in seen:
+            if seen[index] != name:
+                raise CheckFailure(f"{call}: {where} is another {want.cls} than the one {want.role} should be; "
+                                   "each layer's output feeds the layers the U-Net asks for.")
+            continue
+        seen[index] = name
+        if len(have["inputs"]) != len(want.inputs):
+            raise CheckFailure(f"{call}: {want.role} reads {len(have['inputs'])} input(s), expected "
+                               f"{len(want.inputs)}.")
+        todo.extend((source, got, index, k) for k, (source, got) in enumerate(zip(want.inputs, have["inputs"])))
+
+
+def _connection_hint(want: C.Node, got_class: str, consumer: C.Node | None, position: int) -> str:
+    """' Likely mistake: ...' for the typical wrong connections of a U-Net."""
+    if want.cls == "Concatenate" and got_class == "Conv2DTranspose":
+        return " Likely mistake: the skip connection is missing (skips=True concatenates the encoder's maps)."
+    if want.cls == "Conv2DTranspose" and got_class == "Concatenate":
+        return " Likely mistake: skips=False must not concatenate anything."
+    if consumer is None or consumer.cls != "Concatenate":
+        return ""
+    if position == 1 and got_class in ("MaxPooling2D", "InputLayer"):
+        return " Likely mistake: " + SKIP_AFTER_POOLING
+    if (position, got_class) in ((0, "Conv2D"), (1, "Conv2DTranspose")):
+        return " Likely mistake: " + SWAPPED
+    return ""
+
+
+@pytest.mark.parametrize("case", UNET_CASES, ids=_ids(UNET_CASES))
+def test_build_unet_output(student, case):
+    """build_unet maps (N, H, W, C) to (N, H, W, n_classes) class probabilities (a softmax per pixel)."""
+    got, nodes, output, call = _unet(student, case)
+    value = got.value
+    if value.get("input_shape") not in (None, [None, *case["input_shape"]]):
+        raise CheckFailure(f"{call}: the input shape is {value.get('input_shape')}, expected "
+                           f"{[None, *case['input_shape']]}: start with keras.Input(shape=input_shape)")
+    layers = {layer.get("name"): layer for layer in value.get("layers", []) if isinstance(layer, dict)}
+    last = layers.get(output, {})
+    h, w, _ = case["input_shape"]
+    want = [None, h, w, case["n_classes"]]
+    if last.get("output_shape") is not None and list(last["output_shape"]) != want:
+        raise CheckFailure(f"{call}: the output shape is {tuple(last['output_shape'])}, expected {tuple(want)}: "
+                           "one probability per class and pixel, at the input's size")
+    activation = nodes[output]["config"].get("activation") or "linear"
+    if activation != "softmax":
+        why = ("gives each class an independent 0..1 score that does not sum to 1 over the classes"
+               if activation == "sigmoid" else "outputs unnormalised scores")
+        raise CheckFailure(f"{call}: the output layer's activation is {activation!r}, which {why}; use "
+                           "softmax (sparse_categorical_crossentropy expects class probabilities).")
+
+
+@pytest.mark.parametrize("case", UNET_CASES, ids=_ids(UNET_CASES))
+def test_build_unet_params(student, case):
+    """build_unet has as many parameters as the U-Net asked for (count_params)."""
+    got, _, _, call = _unet(student, case)
+    params = got.value.get("count_params")
+    expected = ref.unet_param_count(case["input_shape"][2], case["n_classes"], case["depth"], case["base_filters"],
+                                    case["skips"])
+    if params != expected:
+        raise CheckFailure(f"{call} has {params:,} parameters, expected {expected:,}: a layer has the wrong "
+                           "size or reads the wrong number of channels.")
+
+
+# -- the trained U-Net -----------------------------------------------------------------------------
+
+
+def _cell_failure(student, grade_id: str) -> str:
+    """Why a read-only cell of the notebook failed, if it did, as a phrase for the student."""
+    for run in getattr(student, "runs", []):
+        if run.cell.grade_id == grade_id and not run.result.ok:
+            if run.result.status == "timeout":
+                return f"was stopped ({run.result.error})"
+            if run.result.status == "died":
+                return "made the kernel die (out of memory?)"
+            if run.result.error.startswith("NotImplementedError"):
+                return "calls a function that is not implemented yet"
+            return f"failed with {run.result.error}"
+    return ""
+
+
+def _training_hint(failure: str) -> str:
+    text = failure.lower()
+    if "rank" in text or "ndim" in text or "received a label value" in text or "shape" in text:
+        return (" Likely mistake: the output layer must have n_classes channels (one probability per class and "
+                "pixel), which sparse_categorical_crossentropy compares with the integer masks.")
+    return ""
+
+
+def _memo(student, key: str, compute) -> Any:
+    """Per-submission memo: the scenes go into the kernel once for every band of the check."""
+    cache = student.__dict__.setdefault("_a07_cache", {})
+    if key not in cache:
+        try:
+            cache[key] = compute()
+        except (StudentError, CheckFailure) as exc:
+            cache[key] = exc
+    value = cache[key]
+    if isinstance(value, Exception):
+        raise type(value)(str(value))
+    return value
+
+
+def _segmented(student) -> np.ndarray:
+    """The label maps `unet` predicts for the grader's scenes, validated."""
+    images, masks = P.grader_scenes()
+
+    def compute() -> np.ndarray:
+        failure = _cell_failure(student, "train_unet")
+        if failure:
+            raise CheckFailure(f"`unet` was not trained: the read-only cell `train_unet` {failure}.{_training_hint(failure)}")
+        got = student.call("grader_segment", images)
+        value = got.value
+        if not isinstance(value, np.ndarray) or value.shape != masks.shape or value.dtype.kind not in "iu":
+            shape = f"{value.dtype} {value.shape}" if isinstance(value, np.ndarray) else got.type_name
+            raise CheckFailure(f"the U-Net's label maps for {len(images)} scenes are {shape}, expected integers of "
+                               f"shape {masks.shape}: the model must output (N, H, W, n_classes)")
+        if value.min() < 0 or value.max() >= P.N_CLASSES:
+            raise CheckFailure(f"the U-Net predicts classes outside 0..{P.N_CLASSES - 1}")
+        return value.astype(np.int64)
+    return _memo(student, "segmented", compute)
+
+
+BANDS = P.band_levels()
+
+
+@pytest.mark.weight(4)
+@pytest.mark.parametrize("level", BANDS, ids=[f"at_least_{b:.2f}" for b in BANDS])
+def test_unet_trained_mean_iou(student, level):
+    """Mean IoU of the notebook's `unet` (trained by the read-only cell) on 200 new scenes drawn with a
+    seed only the grader knows, from one confusion matrix over all their pixels (one share per band reached)."""
+    predicted = _segmented(student)
+    images, masks = P.grader_scenes()
+    score = ref.mean_iou(masks, predicted, P.N_CLASSES)
+    if score >= level:
+        return
+    text = (f"the U-Net's mean IoU on {len(images)} new scenes is {score:.4f}, below {level:.2f} (pass mark "
+            f"{P.THRESHOLD:.2f}).")
+    if np.all(predicted == 0):
+        text += (" It predicts background everywhere, so it learnt nothing about the shapes: check the output "
+                 "layer (softmax over n_classes) and the connections.")
+    else:
+        text += " Check the U-Net's layers and connections (the graded cells above say which one differs)."
+    if level != BANDS[-1]:
+        raise CheckFailure(text)
+    failure = CheckFailure(text + " The picture shows two of the scenes, their true masks and your U-Net's masks.")
+    # One picture per submission (on the pass-mark band): two scenes, their masks and the U-Net's.
+    panels, captions = [], []
+    for k in range(2):
+        panels += [images[k], masks[k] / (P.N_CLASSES - 1), predicted[k] / (P.N_CLASSES - 1)]
+        captions += [f"scene {k + 1}", "true mask", "your U-Net"]
+    raise with_gallery(failure, panels, captions, title="new scenes, true masks and your U-Net's masks")

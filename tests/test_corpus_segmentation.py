@@ -1,0 +1,242 @@
+"""Assignment 07_segmentation: reference, release, determinism and the corpus of student answers.
+
+Grading this notebook trains two U-Nets (about 20 s each on two cores), so re-grading the whole
+notebook for each of the ~40 corpus entries would not fit the time budget. As for 05_keras_cnn:
+
+* **Whole-notebook grading** (`grade_nb`, exactly what `graders check` does) for the reference
+  (full marks, graded once per session and shared), the untouched release (zero), a second
+  grading of the reference (determinism: identical scores, messages and training printouts), and
+  the entries that change what the training cell does (`FULL_GRADING`: a U-Net whose training
+  fails, whose feedback must say why `unet` is missing).
+* **One shared kernel** for the other entries. The reference notebook runs once with cheap
+  training (40 scenes, 1 epoch); then, per entry, the entry's answer cell is run in that kernel,
+  the hidden checks of its own task (plus a canary of cheap checks of other tasks) run through the
+  same pytest graders as in real grading, and the reference answer is restored. Those checks call
+  the entry's function or read a model description, so the trained model cannot change them.
+
+A wrong entry must lose points on its `loses` checks with its `message`, and keep full points on
+the other tasks' checks; correct entries (`07_segmentation_correct/`) keep full points.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+from dataclasses import dataclass
+
+import pytest
+from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+
+from graders.authoring import strip_markers
+from graders.engine import grader_dir
+from graders.kernel import StudentKernel
+from graders.notebook import nbgrader_meta, prepare_submission, read_layout, read_source
+from graders.pytest_plugin import run_checks
+from graders.report import notebook_json
+from graders.settings import REPO_ROOT
+from graders.student import Student
+from graders.submissions import CorpusEntry, corpus, with_answer
+
+ASSIGNMENT, NOTEBOOK = "07_segmentation", "segmentation"
+MAX_SCORE = 28
+TRAINING_CHECKS = {"unet_trained_mean_iou"}
+FULL_GRADING = {"build_unet_one_output_channel"}
+FUNCTIONS = ["conv2d_transpose", "conv2d_matrix", "dilate_kernel", "atrous_conv2d", "upsample",
+             "segmentation_confusion", "pixel_accuracy", "iou_per_class", "mean_iou", "dice_per_class",
+             "unet_param_count", "build_unet"]
+
+WRONG = corpus(ASSIGNMENT)
+CORRECT = corpus(ASSIGNMENT, correct=True)
+FULL = [e for e in WRONG if e.name in FULL_GRADING]
+SHARED = [e for e in WRONG if e.name not in FULL_GRADING]
+
+
+def function_of(check_id: str) -> str:
+    return max((f for f in FUNCTIONS if check_id.startswith(f + "_")), key=len)
+
+
+def assert_entry_result(entry: CorpusEntry, checks: dict[str, tuple[float, str]]) -> None:
+    """checks: check id -> (fraction of the check's points earned, feedback message)."""
+    for check_id in entry.loses:
+        assert check_id in checks, f"{entry.name}: check {check_id} was not run"
+        assert checks[check_id][0] < 1 - 1e-9, f"{entry.name} should lose points on {check_id}"
+    messages = " ".join(checks[c][1] for c in entry.loses).lower()
+    assert entry.message.lower() in messages, f"{entry.name}: feedback should mention {entry.message!r}; got {messages[:600]}"
+    for check_id, (fraction, message) in checks.items():
+        if check_id not in TRAINING_CHECKS and function_of(check_id) != entry.function:
+            assert fraction == pytest.approx(1.0), f"{entry.name} cost points on {check_id}: {message}"
+
+
+def test_corpus_is_big_enough_and_well_formed():
+    assert len(WRONG) >= 20, "the issue asks for at least 20 typical mistakes"
+    assert len(CORRECT) >= 5
+    for entry in WRONG + CORRECT:
+        assert entry.function in FUNCTIONS, entry.name
+    for entry in WRONG:
+        assert entry.loses and entry.message, f"{entry.name}: header needs loses and message"
+    assert FULL_GRADING <= {e.name for e in WRONG}
+
+
+def test_source_links_the_one_shapes_generator_and_the_release_copies_it():
+    link = REPO_ROOT / "source" / ASSIGNMENT / "shapes.py"
+    assert link.is_symlink() and os.readlink(link) == "../05_keras_cnn/shapes.py"
+    shipped = REPO_ROOT / "release" / ASSIGNMENT / "shapes.py"
+    assert shipped.is_file() and not shipped.is_symlink()
+    assert filecmp.cmp(shipped, REPO_ROOT / "source" / "05_keras_cnn" / "shapes.py", shallow=False)
+
+
+# -- whole-notebook grading ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reference_result():
+    return graded_reference(ASSIGNMENT)  # graded once per test session, shared with tests/test_figures.py
+
+
+@pytest.mark.slow
+def test_reference_gets_full_marks(reference_result):
+    lost = {c: m for c, (s, mx, m) in scores_by_check(reference_result).items() if s < mx - 1e-9}
+    assert not lost
+    assert reference_result.score == reference_result.max_score == MAX_SCORE
+    assert not reference_result.notes
+    assert all(run.result.ok for run in reference_result.cell_runs), "every notebook cell runs"
+
+
+@pytest.mark.slow
+def test_untouched_release_scores_zero(tmp_path):
+    result = grade_nb(release_of(ASSIGNMENT), tmp_path, assignment=ASSIGNMENT)
+    assert result.score == 0
+    for check, (_, _, message) in scores_by_check(result).items():
+        assert "not implemented yet" in message, check
+
+
+def _printouts(result) -> list[str]:
+    return [json.dumps(run.result.outputs, sort_keys=True) for run in result.cell_runs
+            if run.cell.grade_id in ("train_unet", "train_unet_no_skip", "test_unet_trained")]
+
+
+@pytest.mark.slow
+def test_grading_twice_gives_identical_results(reference_result, tmp_path):
+    """Fixed seeds and thread count: the second grading trains bit-identical U-Nets."""
+    again = grade_nb(reference_of(ASSIGNMENT), tmp_path, "again", assignment=ASSIGNMENT)
+    assert notebook_json(again) == notebook_json(reference_result)
+    assert _printouts(again) == _printouts(reference_result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", FULL, ids=[e.name for e in FULL])
+def test_training_mistake_loses_points(entry, tmp_path):
+    result = grade_nb(with_answer(reference_of(ASSIGNMENT), entry.function, entry.code), tmp_path,
+                      assignment=ASSIGNMENT)
+    checks = {c: (s / mx, m) for c, (s, mx, m) in scores_by_check(result).items()}
+    assert_entry_result(entry, checks)
+
+
+# -- one shared kernel -----------------------------------------------------------------------------
+
+CHEAP = {  # read-only cell -> replacements that make its training cheap (the shared kernel only)
+    "train_unet": [("make_scenes(400, seed=1, size=IMAGE_SIZE)", "make_scenes(40, seed=1, size=IMAGE_SIZE)"),
+                   ("epochs=18", "epochs=1")],
+    "train_unet_no_skip": [("epochs=18", "epochs=1")],
+}
+# Cheap numpy checks of other tasks, run for every entry: a canary that an entry changes nothing
+# outside its own task.
+CANARY = {"segmentation_confusion_counts", "dilate_kernel_values", "upsample_nearest"}
+
+
+@dataclass
+class Shared:
+    student: Student
+    reference: dict[str, str]  # answer grade_id -> reference source
+    checks: set[str]  # checks that do not grade training
+
+
+def start_shared() -> Shared:
+    """Run the reference notebook, with cheap training, in a kernel the corpus entries then share."""
+    layout = read_layout(read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK))
+    prepared = prepare_submission(reference_of(ASSIGNMENT), layout)
+    for cell in prepared.cells:
+        for old, new in CHEAP.get(cell.grade_id or "", []):
+            assert old in cell.source, f"{cell.grade_id}: {old!r} not found (update CHEAP)"
+            cell.source = cell.source.replace(old, new)
+    source = read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK)
+    reference = {nbgrader_meta(c)["grade_id"]: strip_markers(c.source)
+                 for c in source.cells if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
+    files = [p for p in (REPO_ROOT / "release" / ASSIGNMENT).iterdir() if p.suffix != ".ipynb"]
+    kernel = StudentKernel(None, files=files)
+    kernel.start()
+    student = Student(kernel, prepared.cells)
+    try:
+        student.run_notebook()
+    except BaseException:
+        kernel.shutdown()
+        raise
+    checks = {c for item in layout.items for c in item.checks} - TRAINING_CHECKS
+    return Shared(student, reference, checks)
+
+
+@pytest.fixture(scope="module")
+def shared():
+    state = start_shared()
+    try:
+        failed = [r.cell.grade_id for r in state.student.runs if not r.result.ok]
+        assert not failed, f"cells failed in the shared kernel: {failed}"
+        yield state
+    finally:
+        state.student.kernel.shutdown()
+
+
+def _run(shared: Shared, code: str) -> None:
+    result = shared.student.kernel.execute(code, timeout=60, keep_outputs=False)
+    assert result.ok, result.error
+
+
+def _forget(student: Student) -> None:
+    """Drop what the engine and the graders remember about earlier calls (answers change per entry)."""
+    student.__dict__.pop("_a07_cache", None)  # the graders' per-submission memo
+    student._prefetched.clear()  # the engine's prefetched call results
+    student.broken_functions.clear()
+
+
+def grade_in_shared(shared: Shared, entry: CorpusEntry, wanted: set[str] | None = None) -> dict[str, tuple[float, str]]:
+    """Grade one answer in the shared kernel; the reference answer is back afterwards."""
+    student = shared.student
+    cell = next(c for c in student.cells if c.grade_id == entry.function)
+    _forget(student)
+    wanted = set(wanted or {c for c in shared.checks if function_of(c) == entry.function} | CANARY)
+    try:
+        cell.source = entry.code
+        _run(shared, entry.code)
+        collected = run_checks(grader_dir(REPO_ROOT, ASSIGNMENT), student, wanted)
+    finally:
+        cell.source = shared.reference[entry.function]
+        _run(shared, cell.source)
+        _forget(student)
+    assert not collected.internal_errors, collected.internal_errors
+    assert set(collected.outcomes) == wanted
+    return {cid: (o.fraction, " ".join(c.message for c in o.cases if not c.passed))
+            for cid, o in collected.outcomes.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", SHARED, ids=[e.name for e in SHARED])
+def test_mistake_loses_points_with_named_message(shared, entry):
+    assert_entry_result(entry, grade_in_shared(shared, entry))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", CORRECT, ids=[e.name for e in CORRECT])
+def test_correct_variant_gets_full_marks(shared, entry):
+    lost = {c: m for c, (f, m) in grade_in_shared(shared, entry).items() if f < 1 - 1e-9}
+    assert not lost, f"{entry.name} is correct but lost points: {lost}"
+
+
+@pytest.mark.slow
+def test_shared_kernel_reference_passes_every_check_it_runs(shared):
+    """The cheap training does not change any check the shared kernel grades (control case)."""
+    reference = CorpusEntry("reference", "mean_iou", (), "", shared.reference["mean_iou"])
+    result = grade_in_shared(shared, reference, wanted=shared.checks)
+    assert set(result) == shared.checks
+    lost = {c: m for c, (f, m) in result.items() if f < 1 - 1e-9}
+    assert not lost
