@@ -8,8 +8,8 @@ notebook for each of the ~40 corpus entries would not fit the time budget. As fo
   grading of the reference (determinism: identical scores, messages and training printouts), and
   the entries that change what the training cell does (`FULL_GRADING`: a U-Net whose training
   fails, whose feedback must say why `unet` is missing).
-* **One shared kernel** for the other entries. The reference notebook runs once with cheap
-  training (40 scenes, 1 epoch); then, per entry, the entry's answer cell is run in that kernel,
+* **One shared kernel** (`tests/shared_kernel.py`) for the other entries. The reference notebook
+  runs once with cheap training (40 scenes, 1 epoch); then, per entry, the entry's answer cell is run in that kernel,
   the hidden checks of its own task (plus a canary of cheap checks of other tasks) run through the
   same pytest graders as in real grading, and the reference answer is restored. Those checks call
   the entry's function or read a model description, so the trained model cannot change them.
@@ -23,19 +23,14 @@ from __future__ import annotations
 import filecmp
 import json
 import os
-from dataclasses import dataclass
 
 import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+from shared_kernel import SharedKernel, start_shared_kernel
 
-from graders.authoring import strip_markers
-from graders.engine import grader_dir
-from graders.kernel import StudentKernel
-from graders.notebook import nbgrader_meta, prepare_submission, read_layout, read_source
-from graders.pytest_plugin import run_checks
+from graders.a07_segmentation import protocol as P
 from graders.report import notebook_json
 from graders.settings import REPO_ROOT
-from graders.student import Student
 from graders.submissions import CorpusEntry, corpus, with_answer
 
 ASSIGNMENT, NOTEBOOK = "07_segmentation", "segmentation"
@@ -133,7 +128,7 @@ def test_training_mistake_loses_points(entry, tmp_path):
     assert_entry_result(entry, checks)
 
 
-# -- one shared kernel -----------------------------------------------------------------------------
+# -- one shared kernel (tests/shared_kernel.py) ----------------------------------------------------
 
 CHEAP = {  # read-only cell -> replacements that make its training cheap (the shared kernel only)
     "train_unet": [("make_scenes(400, seed=1, size=IMAGE_SIZE)", "make_scenes(40, seed=1, size=IMAGE_SIZE)"),
@@ -145,76 +140,21 @@ CHEAP = {  # read-only cell -> replacements that make its training cheap (the sh
 CANARY = {"segmentation_confusion_counts", "dilate_kernel_values", "upsample_nearest"}
 
 
-@dataclass
-class Shared:
-    student: Student
-    reference: dict[str, str]  # answer grade_id -> reference source
-    checks: set[str]  # checks that do not grade training
-
-
-def start_shared() -> Shared:
-    """Run the reference notebook, with cheap training, in a kernel the corpus entries then share."""
-    layout = read_layout(read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK))
-    prepared = prepare_submission(reference_of(ASSIGNMENT), layout)
-    for cell in prepared.cells:
-        for old, new in CHEAP.get(cell.grade_id or "", []):
-            assert old in cell.source, f"{cell.grade_id}: {old!r} not found (update CHEAP)"
-            cell.source = cell.source.replace(old, new)
-    source = read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK)
-    reference = {nbgrader_meta(c)["grade_id"]: strip_markers(c.source)
-                 for c in source.cells if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
-    files = [p for p in (REPO_ROOT / "release" / ASSIGNMENT).iterdir() if p.suffix != ".ipynb"]
-    kernel = StudentKernel(None, files=files)
-    kernel.start()
-    student = Student(kernel, prepared.cells)
-    try:
-        student.run_notebook()
-    except BaseException:
-        kernel.shutdown()
-        raise
-    checks = {c for item in layout.items for c in item.checks} - TRAINING_CHECKS
-    return Shared(student, reference, checks)
-
-
 @pytest.fixture(scope="module")
 def shared():
-    state = start_shared()
+    state = start_shared_kernel(ASSIGNMENT, NOTEBOOK, CHEAP, TRAINING_CHECKS, memo_attributes=("_a07_cache",))
     try:
         failed = [r.cell.grade_id for r in state.student.runs if not r.result.ok]
         assert not failed, f"cells failed in the shared kernel: {failed}"
         yield state
     finally:
-        state.student.kernel.shutdown()
+        state.shutdown()
 
 
-def _run(shared: Shared, code: str) -> None:
-    result = shared.student.kernel.execute(code, timeout=60, keep_outputs=False)
-    assert result.ok, result.error
-
-
-def _forget(student: Student) -> None:
-    """Drop what the engine and the graders remember about earlier calls (answers change per entry)."""
-    student.__dict__.pop("_a07_cache", None)  # the graders' per-submission memo
-    student._prefetched.clear()  # the engine's prefetched call results
-    student.broken_functions.clear()
-
-
-def grade_in_shared(shared: Shared, entry: CorpusEntry, wanted: set[str] | None = None) -> dict[str, tuple[float, str]]:
-    """Grade one answer in the shared kernel; the reference answer is back afterwards."""
-    student = shared.student
-    cell = next(c for c in student.cells if c.grade_id == entry.function)
-    _forget(student)
-    wanted = set(wanted or {c for c in shared.checks if function_of(c) == entry.function} | CANARY)
-    try:
-        cell.source = entry.code
-        _run(shared, entry.code)
-        collected = run_checks(grader_dir(REPO_ROOT, ASSIGNMENT), student, wanted)
-    finally:
-        cell.source = shared.reference[entry.function]
-        _run(shared, cell.source)
-        _forget(student)
-    assert not collected.internal_errors, collected.internal_errors
-    assert set(collected.outcomes) == wanted
+def grade_in_shared(shared: SharedKernel, entry: CorpusEntry, wanted: set[str] | None = None) -> dict[str, tuple[float, str]]:
+    """Grade one answer in the shared kernel: its own task's checks and the canary."""
+    wanted = wanted or {c for c in shared.checks if function_of(c) == entry.function} | CANARY
+    collected = shared.grade(entry.function, entry.code, wanted)
     return {cid: (o.fraction, " ".join(c.message for c in o.cases if not c.passed))
             for cid, o in collected.outcomes.items()}
 
@@ -240,3 +180,18 @@ def test_shared_kernel_reference_passes_every_check_it_runs(shared):
     assert set(result) == shared.checks
     lost = {c: m for c, (f, m) in result.items() if f < 1 - 1e-9}
     assert not lost
+
+
+@pytest.mark.slow
+def test_failed_image_and_training_checks_carry_pictures(shared):
+    """Feedback pictures: a wrong transposed convolution shows expected | yours | difference; the
+    shared kernel's cheaply trained U-Net (40 scenes, 1 epoch) misses the pass mark, and its check
+    shows scenes, true masks and the U-Net's masks."""
+    entry = next(e for e in SHARED if e.name == "conv2d_transpose_no_flip")
+    collected = shared.grade(entry.function, entry.code, {"conv2d_transpose_valid", "unet_trained_mean_iou"})
+    for check_id, outcome in collected.outcomes.items():
+        failed = [c for c in outcome.cases if not c.passed]
+        assert failed, f"{check_id} should fail"
+        assert any(c.images for c in failed), f"{check_id}: no picture in the feedback"
+    messages = " ".join(c.message for c in collected.outcomes["unet_trained_mean_iou"].cases)
+    assert f"below {P.THRESHOLD:.2f} (pass mark {P.THRESHOLD:.2f})" in messages
