@@ -15,15 +15,17 @@ from pathlib import Path
 
 import nbformat
 
+from graders.course import Assignment
 from graders.notebook import nbgrader_meta, source_notebook_path
 from graders.settings import REPO_ROOT
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
-def solutions_module_name(assignment: str) -> str:
-    """`02_conv1d` -> `solutions.conv1d` (the assignment id without its number)."""
-    return "solutions." + assignment.split("_", 1)[1]
+def solutions_module_name(assignment: str, notebook: str) -> str:
+    """`solutions.<notebook>` (`06_object_detection/detection.ipynb` -> `solutions.detection`), as
+    graders/course.py maps every assignment."""
+    return Assignment(assignment, notebook).solutions_module
 
 
 def solution_cell_source(function_source: str) -> str:
@@ -46,8 +48,8 @@ def strip_markers(cell_source: str) -> str:
     return "\n".join(line for line in cell_source.split("\n") if line.strip() not in (BEGIN, END))
 
 
-def _functions(assignment: str) -> dict[str, str]:
-    module = importlib.import_module(solutions_module_name(assignment))
+def _functions(assignment: str, notebook: str) -> dict[str, str]:
+    module = importlib.import_module(solutions_module_name(assignment, notebook))
     return {
         name: textwrap.dedent(inspect.getsource(obj))
         for name, obj in vars(module).items()
@@ -63,7 +65,7 @@ def _solution_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 def drift(assignment: str, notebook: str, course_root: Path = REPO_ROOT) -> list[str]:
     """Solution cells whose code differs from `solutions/` (compared as syntax trees)."""
     nb = nbformat.read(source_notebook_path(course_root, assignment, notebook), as_version=4)
-    functions = _functions(assignment)
+    functions = _functions(assignment, notebook)
     problems = []
     covered = set()
     for cell in _solution_cells(nb):
@@ -85,7 +87,7 @@ def sync(assignment: str, notebook: str, course_root: Path = REPO_ROOT) -> list[
     """Rewrite the source notebook's solution cells from `solutions/`; return the changed ids."""
     path = source_notebook_path(course_root, assignment, notebook)
     nb = nbformat.read(path, as_version=4)
-    functions = _functions(assignment)
+    functions = _functions(assignment, notebook)
     changed = []
     for cell in _solution_cells(nb):
         grade_id = nbgrader_meta(cell)["grade_id"]

@@ -30,7 +30,7 @@ from graders.settings import REPO_ROOT
 from graders.submissions import CorpusEntry, corpus, with_answer
 
 # Assignments whose corpus needs models trained per entry test it in their own module.
-OWN_CORPUS_TEST = {"05_keras_cnn", "07_segmentation"}
+OWN_CORPUS_TEST = {"05_keras_cnn", "06_object_detection", "07_segmentation"}
 # Assignments whose notebook imports TensorFlow: graded in batches.
 BATCHED = {"01_image_tasks", "03_conv2d", "04_stacked_convs"}
 ASSIGNMENTS = [a for a in NOTEBOOKS if (REPO_ROOT / "tests" / "corpus" / a).is_dir() and a not in OWN_CORPUS_TEST]

@@ -15,7 +15,8 @@ from graders.notebook import nbgrader_meta
 from graders.settings import REPO_ROOT
 
 # The five notebooks issue 14 covers; later assignments join when their notebooks follow the same text.
-ASSIGNMENTS = ["01_image_tasks", "02_conv1d", "03_conv2d", "04_stacked_convs", "05_keras_cnn"]
+ASSIGNMENTS = ["01_image_tasks", "02_conv1d", "03_conv2d", "04_stacked_convs", "05_keras_cnn",
+               "06_object_detection"]
 HIDDEN = "### BEGIN HIDDEN TESTS"
 
 

@@ -1,0 +1,1 @@
+"""Hidden graders of assignment 06_object_detection."""

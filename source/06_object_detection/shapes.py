@@ -1,0 +1,1 @@
+../05_keras_cnn/shapes.py

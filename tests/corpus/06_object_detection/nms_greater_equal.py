@@ -1,0 +1,15 @@
+# function: non_max_suppression
+# loses: non_max_suppression_indices
+# message: strictly greater
+def non_max_suppression(boxes, scores, iou_threshold=0.5, max_outputs=100):
+    boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    scores = np.asarray(scores, dtype=float)
+    order = np.argsort(-scores, kind="stable")
+    keep = []
+    for idx in order:
+        if len(keep) == max_outputs:
+            break
+        if keep and iou_matrix(boxes[[idx]], boxes[keep]).max() >= iou_threshold:
+            continue
+        keep.append(idx)
+    return np.array(keep, dtype=np.int64)
