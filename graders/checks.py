@@ -268,8 +268,11 @@ class BannedUse:
     line: int | None  # line within that function (1 = its `def` line); None for recorded calls
 
     def describe(self) -> str:
-        where = f" (line {self.line} of {self.function})" if self.line else ""
-        return f"{self.written}{where}"
+        """'signal.convolve2d (scipy.signal, line 3 of conv2d)'."""
+        facts = [] if self.written.startswith(self.label) else [self.label]
+        if self.line:
+            facts.append(f"line {self.line} of {self.function}")
+        return self.written + (f" ({', '.join(facts)})" if facts else "")
 
 
 def _dotted_chains(fn: ast.AST) -> list[tuple[str, int]]:

@@ -95,7 +95,7 @@ def test_item_analysis_names_the_common_mistake(reported):
     modes = rows["conv1d_modes"]
     assert modes["cell"] == "test_conv1d" and int(modes["students"]) == 4
     assert float(modes["pass_rate"]) == pytest.approx(0.25)  # only the reference passes every case
-    assert modes["most_common_mistake"] == "conv1d_no_flip" and int(modes["mistake_count"]) == 1
+    assert modes["most_common_mistake"] == "no_flip" and int(modes["mistake_count"]) == 1
     assert float(rows["moving_average_values"]["pass_rate"]) == pytest.approx(0.5)
 
 

@@ -232,6 +232,6 @@ def test_banned_calls_name_what_was_written_not_the_librarys_internals():
     functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
     # np.convolve calls np.correlate inside numpy: the kernel's profiler records both.
     uses = banned_calls(functions, "conv1d", ["numpy.convolve", "numpy.correlate"])
-    assert [u.describe() for u in uses] == ["np.convolve (line 2 of conv1d)"]
+    assert [u.describe() for u in uses] == ["np.convolve (line 2 of conv1d)"], "the label is not repeated"
     assert "np.correlate" not in banned_use_message("conv1d", uses, "no library")
     assert banned_calls(functions, "loops", []) == []

@@ -220,7 +220,8 @@ def _check_no_keras(student, got: Returned, name: str) -> None:
     uses = banned_calls(student.defined_functions(), name, got.library_calls, banned=NO_KERAS)
     if uses:
         raise CheckFailure(banned_use_message(name, uses, "no Keras model, no Keras function")
-                           + ": compute the result from the layer formulas.", mistake_id="banned_call:keras")
+                           + ": compute the result from the layer formulas, without building a Keras model.",
+                           mistake_id="banned_call:keras")
 
 
 @cases(SHAPES_CONV, fresh=lambda rng: C.spec_cases(rng, 2, flatten=False))

@@ -1,6 +1,6 @@
 # function: conv2d
 # loses: conv2d_no_library
-# message: uses scipy.signal
+# message: uses signal.convolve2d (scipy.signal
 # Mistake: the library does the work; the task asks for explicit loops.
 import numpy as np
 from scipy import signal

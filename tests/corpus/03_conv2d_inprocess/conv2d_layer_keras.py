@@ -1,6 +1,6 @@
 # function: conv2d_layer
 # loses: conv2d_layer_numpy_only
-# message: uses TensorFlow/Keras
+# message: uses keras.layers.Conv2D (TensorFlow/Keras
 # Mistake: right values, but Keras does the work; the task asks for the layer in numpy.
 import keras
 import numpy as np
