@@ -16,7 +16,7 @@ from graders.settings import REPO_ROOT
 
 # The five notebooks issue 14 covers; later assignments join when their notebooks follow the same text.
 ASSIGNMENTS = ["01_image_tasks", "02_conv1d", "03_conv2d", "04_stacked_convs", "05_keras_cnn",
-               "06_object_detection"]
+               "06_object_detection", "07_segmentation"]
 HIDDEN = "### BEGIN HIDDEN TESTS"
 
 
