@@ -1,7 +1,8 @@
 """Seeded hidden cases of 07_segmentation, and the U-Net each `build_unet` case must equal, as data.
 
-Every generator draws from its own seeded stream (named after the check), so adding a case to one
-check never changes another's. Sizes are odd and even, inputs and kernels non-square, strides and
+Every generator takes a name (the fixed cases, seeded per check, so adding a case to one check never
+changes another's) or a submission's own generator (the fresh cases of `graders.cases`, which a
+table of values copied from the feedback cannot answer). Sizes are odd and even, inputs and kernels non-square, strides and
 rates 1-3 (kernels larger and smaller than the stride), several channels in and out; label maps
 have classes absent from both maps, classes only in the prediction and any number of axes. Nothing
 here is one of the notebook's examples. `tests/test_reference_segmentation.py` runs these cases
@@ -15,11 +16,14 @@ from typing import Any
 
 import numpy as np
 
+from graders import cases as graders_cases
+
 SEED = 20260707
 
 
-def rng_for(name: str) -> np.random.Generator:
-    return np.random.default_rng([SEED, sum(map(ord, name)), len(name)])
+def rng_for(source: str | np.random.Generator) -> np.random.Generator:
+    """The fixed cases' generator for a check name, or a submission's own generator (fresh cases)."""
+    return graders_cases.rng_for(SEED, source)
 
 
 def values(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -38,11 +42,15 @@ TRANSPOSE_SHAPES = [(3, 2, 2, 2), (1, 2, 3, 3), (4, 3, 2, 3), (2, 2, 3, 1), (3, 
                     (5, 1, 2, 2), (1, 3, 2, 1)]
 
 
-def conv2d_transpose_cases(name: str, padding: str) -> list[dict[str, Any]]:
-    """x (N, H, W, C_in), kernel (kh, kw, C_out, C_in); C_in = C_out in every other case."""
-    rng = rng_for(name)
+def conv2d_transpose_cases(source: str | np.random.Generator, padding: str,
+                           count: int | None = None) -> list[dict[str, Any]]:
+    """x (N, H, W, C_in), kernel (kh, kw, C_out, C_in); C_in = C_out in every other case. The kernel
+    and stride shapes are TRANSPOSE_SHAPES, or `count` random ones (kernels 1-5, strides 1-3)."""
+    rng = rng_for(source)
+    shapes = TRANSPOSE_SHAPES if count is None else [
+        tuple(int(v) for v in (*rng.integers(1, 6, 2), *rng.integers(1, 4, 2))) for _ in range(count)]
     cases = []
-    for i, (kh, kw, sh, sw) in enumerate(TRANSPOSE_SHAPES):
+    for i, (kh, kw, sh, sw) in enumerate(shapes):
         n, h, w = int(rng.integers(1, 3)), int(rng.integers(2, 7)), int(rng.integers(2, 7))
         c_in = int(rng.integers(1, 4))
         c_out = c_in if i % 2 == 0 else int(rng.choice([c for c in (1, 2, 3) if c != c_in]))
@@ -52,8 +60,8 @@ def conv2d_transpose_cases(name: str, padding: str) -> list[dict[str, Any]]:
     return cases
 
 
-def conv2d_matrix_cases(name: str, count: int) -> list[dict[str, Any]]:
-    rng = rng_for(name)
+def conv2d_matrix_cases(source: str | np.random.Generator, count: int) -> list[dict[str, Any]]:
+    rng = rng_for(source)
     cases = []
     for i in range(count):
         kh, kw = int(rng.integers(1, 4)), int(rng.integers(2, 5))
@@ -88,8 +96,8 @@ def transpose_of_matrix(kernel: np.ndarray, input_shape: tuple[int, int], stride
 # -- atrous convolution ----------------------------------------------------------------------------
 
 
-def dilate_kernel_cases(name: str, count: int) -> list[dict[str, Any]]:
-    rng = rng_for(name)
+def dilate_kernel_cases(source: str | np.random.Generator, count: int) -> list[dict[str, Any]]:
+    rng = rng_for(source)
     cases = []
     for i in range(count):
         kh, kw = int(rng.integers(1, 4)), int(rng.integers(2, 5))
@@ -102,8 +110,8 @@ def dilate_kernel_cases(name: str, count: int) -> list[dict[str, Any]]:
     return cases
 
 
-def atrous_cases(name: str, count: int, padding: str) -> list[dict[str, Any]]:
-    rng = rng_for(name)
+def atrous_cases(source: str | np.random.Generator, count: int, padding: str) -> list[dict[str, Any]]:
+    rng = rng_for(source)
     cases = []
     for i in range(count):
         kh, kw = int(rng.integers(1, 4)), int(rng.integers(2, 4))
@@ -122,8 +130,8 @@ def atrous_cases(name: str, count: int, padding: str) -> list[dict[str, Any]]:
 # -- upsampling ------------------------------------------------------------------------------------
 
 
-def upsample_cases(name: str, count: int, method: str) -> list[dict[str, Any]]:
-    rng = rng_for(name)
+def upsample_cases(source: str | np.random.Generator, count: int, method: str) -> list[dict[str, Any]]:
+    rng = rng_for(source)
     cases = []
     for i in range(count):
         factor = _int_or_pair(rng, (int(rng.integers(2, 5)), int(rng.integers(1, 4))), i % 2 == 1)
@@ -135,10 +143,10 @@ def upsample_cases(name: str, count: int, method: str) -> list[dict[str, Any]]:
 # -- label maps ------------------------------------------------------------------------------------
 
 
-def label_map_cases(name: str, count: int) -> list[tuple[np.ndarray, np.ndarray, int]]:
+def label_map_cases(source: str | np.random.Generator, count: int) -> list[tuple[np.ndarray, np.ndarray, int]]:
     """(y_true, y_pred, n_classes): 1 to 3 axes, int and uint8 maps, some classes absent from both,
     one class only in the prediction, one only in the truth."""
-    rng = rng_for(name)
+    rng = rng_for(source)
     cases = []
     shapes = [(7, 9), (2, 5, 6), (31,), (3, 4, 4), (6, 6), (2, 3, 8), (12, 5), (4, 4, 3)]
     for i in range(count):
@@ -160,10 +168,10 @@ def label_map_cases(name: str, count: int) -> list[tuple[np.ndarray, np.ndarray,
 # -- U-Nets ----------------------------------------------------------------------------------------
 
 
-def unet_cases(name: str, count: int) -> list[dict[str, Any]]:
+def unet_cases(source: str | np.random.Generator, count: int) -> list[dict[str, Any]]:
     """build_unet / unet_param_count arguments: depth 1-3, filters 4-12, 1-4 channels, 2-7 classes,
     with and without skips; sizes multiples of 2**depth, or None."""
-    rng = rng_for(name)
+    rng = rng_for(source)
     cases = []
     for i in range(count):
         depth = 1 + i % 3

@@ -1,4 +1,5 @@
-"""Hidden graders of assignment 07_segmentation. One test function per check; cases are parametrized.
+"""Hidden graders of assignment 07_segmentation. One test function per check over its cases: fixed
+ones, and fresh ones drawn from the submission's own code (`graders.cases`).
 
 Cases come from `cases.py` (seeded, never the notebook's examples). Expected values come from the
 numpy reference in `solutions/segmentation.py`, which `tests/test_reference_segmentation.py` proves
@@ -21,6 +22,7 @@ from graders.a07_segmentation import cases as C
 from graders.a07_segmentation import protocol as P
 from graders.a07_segmentation.mistakes import MISTAKES
 from graders.bridge import Returned
+from graders.cases import cases
 from graders.checks import CheckFailure, banned_library_use, expect_array, expect_int, mistakes_from
 from graders.pictures import with_gallery, with_picture
 from graders.student import StudentError
@@ -29,10 +31,6 @@ from solutions import segmentation as ref
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
 NO_TENSORFLOW = {"TensorFlow/Keras": ("tf", "tensorflow", "keras", "torch", "jax")}
 NO_KERAS = {"Keras/TensorFlow": ("keras", "tensorflow", "tf", "Model", "count_params", "build_unet")}
-
-
-def _ids(cases: list) -> list[str]:
-    return [f"case{i:02d}" for i in range(len(cases))]
 
 
 def _arr(a: Any) -> str:
@@ -82,14 +80,14 @@ def _check_transpose(student, case: dict) -> None:
     _expect_maps(got, ref.conv2d_transpose(**case), call=call, name="conv2d_transpose", case=case)
 
 
-@pytest.mark.parametrize("case", TRANSPOSE_VALID, ids=_ids(TRANSPOSE_VALID))
+@cases(TRANSPOSE_VALID, fresh=lambda rng: C.conv2d_transpose_cases(rng, "valid", 2))
 def test_conv2d_transpose_valid(student, case):
     """conv2d_transpose with padding "valid": strides 1-3 (int or pair), kernels larger and smaller
     than the stride, non-square inputs and kernels, several channels in and out."""
     _check_transpose(student, case)
 
 
-@pytest.mark.parametrize("case", TRANSPOSE_SAME, ids=_ids(TRANSPOSE_SAME))
+@cases(TRANSPOSE_SAME, fresh=lambda rng: C.conv2d_transpose_cases(rng, "same", 2))
 def test_conv2d_transpose_same(student, case):
     """conv2d_transpose with padding "same": H·s rows, the valid result cropped floor(max(k - s, 0) / 2)
     at the top and left, the rest at the bottom and right."""
@@ -121,14 +119,14 @@ def _matrix(student, case: dict) -> tuple[Returned, str]:
     return got, call
 
 
-@pytest.mark.parametrize("case", MATRIX_VALUES, ids=_ids(MATRIX_VALUES))
+@cases(MATRIX_VALUES, fresh=lambda rng: C.conv2d_matrix_cases(rng, 2))
 def test_conv2d_matrix_values(student, case):
     """conv2d_matrix: M of shape (Ho·Wo, H·W), pixels numbered row-major, with M @ x.ravel() equal to
     Keras' "valid" Conv2D (a cross-correlation) at that stride."""
     _matrix(student, case)
 
 
-@pytest.mark.parametrize("case", MATRIX_TRANSPOSE, ids=_ids(MATRIX_TRANSPOSE))
+@cases(MATRIX_TRANSPOSE, fresh=lambda rng: C.conv2d_matrix_cases(rng, 1))
 def test_conv2d_matrix_transpose(student, case):
     """(M.T @ y.ravel()).reshape(H, W) equals Conv2DTranspose(1, (kh, kw), strides, "valid",
     output_padding=((H - kh) % sh, (W - kw) % sw)) applied to y: the transposed convolution."""
@@ -152,7 +150,7 @@ def test_conv2d_matrix_transpose(student, case):
 DILATE = C.dilate_kernel_cases("dilate_kernel_values", 6)
 
 
-@pytest.mark.parametrize("case", DILATE, ids=_ids(DILATE))
+@cases(DILATE, fresh=lambda rng: C.dilate_kernel_cases(rng, 2))
 def test_dilate_kernel_values(student, case):
     """dilate_kernel puts rate - 1 zeros between neighbouring taps (int rate or a pair), keeping the
     trailing axes (C_in, C_out) and the values."""
@@ -175,14 +173,14 @@ def _check_atrous(student, case: dict) -> None:
     _expect_maps(got, ref.atrous_conv2d(**case), call=call, name="atrous_conv2d", case=case)
 
 
-@pytest.mark.parametrize("case", ATROUS_VALID, ids=_ids(ATROUS_VALID))
+@cases(ATROUS_VALID, fresh=lambda rng: C.atrous_cases(rng, 2, "valid"))
 def test_atrous_conv2d_valid(student, case):
     """atrous_conv2d "valid" equals Conv2D(dilation_rate=rate): rates 1-3 (int or pair), non-square
     kernels, several channels in and out."""
     _check_atrous(student, case)
 
 
-@pytest.mark.parametrize("case", ATROUS_SAME, ids=_ids(ATROUS_SAME))
+@cases(ATROUS_SAME, fresh=lambda rng: C.atrous_cases(rng, 2, "same"))
 def test_atrous_conv2d_same(student, case):
     """atrous_conv2d "same" keeps the size: r·(k - 1) padding in all, the smaller half on top and left."""
     _check_atrous(student, case)
@@ -205,13 +203,13 @@ def _check_upsample(student, case: dict) -> None:
     _expect_maps(got, ref.upsample(**case), call=call, name="upsample", case=case)
 
 
-@pytest.mark.parametrize("case", UP_NEAREST, ids=_ids(UP_NEAREST))
+@cases(UP_NEAREST, fresh=lambda rng: C.upsample_cases(rng, 1, "nearest"))
 def test_upsample_nearest(student, case):
     """upsample "nearest" repeats each pixel into an fh × fw block (int factor or a pair)."""
     _check_upsample(student, case)
 
 
-@pytest.mark.parametrize("case", UP_BILINEAR, ids=_ids(UP_BILINEAR))
+@cases(UP_BILINEAR, fresh=lambda rng: C.upsample_cases(rng, 2, "bilinear"))
 def test_upsample_bilinear(student, case):
     """upsample "bilinear" equals UpSampling2D(interpolation="bilinear"): half-pixel centres, edges clamped."""
     _check_upsample(student, case)
@@ -259,7 +257,7 @@ def _equal_nan(fn, args: tuple, value: np.ndarray) -> bool:
     return wrong.shape == value.shape and bool(np.allclose(wrong, value, rtol=1e-6, atol=1e-9, equal_nan=True))
 
 
-@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
 def test_segmentation_confusion_counts(student, case):
     """segmentation_confusion counts pixels (rows true, columns predicted) over label maps of any shape,
     with rows and columns for classes that never occur."""
@@ -271,7 +269,7 @@ def test_segmentation_confusion_counts(student, case):
         raise CheckFailure(f"{call} returned {np.asarray(got.value).dtype} counts; return integers (int64)")
 
 
-@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
 def test_pixel_accuracy_values(student, case):
     """pixel_accuracy is the fraction of all pixels (background included) predicted right."""
     got = student.call("pixel_accuracy", *case[:2])
@@ -279,7 +277,7 @@ def test_pixel_accuracy_values(student, case):
                  atol=1e-9, rtol=1e-9, mistakes=M["pixel_accuracy"], args=case[:2])
 
 
-@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
 def test_iou_per_class_values(student, case):
     """iou_per_class: |A ∩ B| / |A ∪ B| per class, NaN for a class absent from both maps, 0 for a class
     only in the prediction."""
@@ -288,7 +286,7 @@ def test_iou_per_class_values(student, case):
                      name="iou_per_class", args=case)
 
 
-@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
 def test_mean_iou_values(student, case):
     """mean_iou: the mean IoU over the classes present in either map (keras.metrics.MeanIoU)."""
     got = student.call("mean_iou", *case)
@@ -296,7 +294,7 @@ def test_mean_iou_values(student, case):
                  mistakes=M["mean_iou"], args=case)
 
 
-@pytest.mark.parametrize("case", LABELS, ids=_ids(LABELS))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
 def test_dice_per_class_values(student, case):
     """dice_per_class: 2·|A ∩ B| / (|A| + |B|) per class, NaN for a class absent from both maps."""
     got = student.call("dice_per_class", *case)
@@ -322,7 +320,7 @@ def _check_params(student, case: dict) -> Returned:
     return got
 
 
-@pytest.mark.parametrize("case", PARAM_CASES, ids=_ids(PARAM_CASES))
+@cases(PARAM_CASES, fresh=lambda rng: C.unet_cases(rng, 2))
 def test_unet_param_count_values(student, case):
     """unet_param_count equals build_unet(...).count_params(): depth 1-3, other filter counts, input
     channels and classes, with and without skips."""
@@ -341,6 +339,11 @@ def test_unet_param_count_no_keras(student):
 # -- build_unet ------------------------------------------------------------------------------------
 
 UNET_CASES = C.unet_cases("build_unet", 4)
+
+
+def _fresh_unets(rng: np.random.Generator) -> list[dict[str, Any]]:
+    """One U-Net of a random depth (unet_cases cycles depth and skips with the case's position)."""
+    return C.unet_cases(rng, int(rng.integers(1, 5)))[-1:]
 FOLDED_ACTIVATIONS = {"Activation", "ReLU", "Softmax"}
 SKIP_AFTER_POOLING = ("the skip is taken after pooling: concatenate each encoder level's maps before its "
                       "MaxPooling2D (the output of its second convolution), at full resolution.")
@@ -450,7 +453,7 @@ def _unet(student, case: dict) -> tuple[Returned, dict[str, dict], str, str]:
     return got, nodes, output, call
 
 
-@pytest.mark.parametrize("case", UNET_CASES, ids=_ids(UNET_CASES))
+@cases(UNET_CASES, fresh=_fresh_unets)
 def test_build_unet_layers(student, case):
     """build_unet has the U-Net's layers with their settings (class, filters, kernel_size, strides,
     padding, activation, pool_size); layer names and order are not compared."""
@@ -473,7 +476,7 @@ def test_build_unet_layers(student, case):
     raise CheckFailure(f"{call}: {'; '.join(parts)}.{hint}")
 
 
-@pytest.mark.parametrize("case", UNET_CASES, ids=_ids(UNET_CASES))
+@cases(UNET_CASES, fresh=_fresh_unets)
 def test_build_unet_connections(student, case):
     """build_unet connects its layers as a U-Net: each layer's inputs, by position, from the output back
     to the input (the skips concatenate [upsampled, encoder maps before pooling])."""
@@ -517,7 +520,7 @@ def _connection_hint(want: C.Node, got_class: str, consumer: C.Node | None, posi
     return ""
 
 
-@pytest.mark.parametrize("case", UNET_CASES, ids=_ids(UNET_CASES))
+@cases(UNET_CASES, fresh=_fresh_unets)
 def test_build_unet_output(student, case):
     """build_unet maps (N, H, W, C) to (N, H, W, n_classes) class probabilities (a softmax per pixel)."""
     got, nodes, output, call = _unet(student, case)
@@ -540,7 +543,7 @@ def test_build_unet_output(student, case):
                            "softmax (sparse_categorical_crossentropy expects class probabilities).")
 
 
-@pytest.mark.parametrize("case", UNET_CASES, ids=_ids(UNET_CASES))
+@cases(UNET_CASES, fresh=_fresh_unets)
 def test_build_unet_params(student, case):
     """build_unet has as many parameters as the U-Net asked for (count_params)."""
     got, _, _, call = _unet(student, case)
