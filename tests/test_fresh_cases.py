@@ -36,8 +36,7 @@ def test_fixed_cases_come_first_and_fresh_cases_depend_on_the_seed():
     assert case_values(mark, 1, "demo")[1] == values, "same submission, same cases"
     drawn = {tuple(case_values(mark, seed, "demo")[1][2:]) for seed in range(20)}
     assert len(drawn) > 10, "other submissions draw other cases"
-    assert case_values(mark, 1, "other")[1][2:] != values[2:] or case_values(mark, 2, "other")[1][2:] != \
-        case_values(mark, 2, "demo")[1][2:], "checks draw independently"
+    assert case_values(mark, 1, "other")[1][2:] != values[2:], "each check draws its own cases"
 
 
 def test_every_grader_of_the_first_four_assignments_draws_fresh_cases():
