@@ -12,8 +12,8 @@ per corpus entry would not fit the time budget. The design, honest about what ea
   callers') run through the real pytest graders and the bridge, and the reference answer is put back.
   Every entry goes through it, the Keras builders included.
 * **Whole-notebook grading** (slow) of the reference (full marks, the real training), the untouched
-  release (zero), and one training mistake (λ weights swapped in the loss) whose trained detector
-  must also lose the mAP check while the other tasks keep their points.
+  release (zero), and one training mistake (row and column swapped in the targets) whose trained
+  detector must also lose the mAP check while the other tasks keep their points.
 
 A wrong entry must lose points on its `loses` checks with its `message`, and keep full points on
 the checks of tasks it cannot reach (its task, the reference functions that call it, and mAP).
@@ -199,14 +199,15 @@ def test_untouched_release_scores_zero(tmp_path):
 
 @pytest.mark.slow
 def test_training_mistake_loses_map_and_is_named(tmp_path):
-    """Swapped loss weights: the loss checks fail, the trained detector scores lower, and the mAP
-    feedback names detection_loss as a failing pipeline function."""
-    entry = next(e for e in WRONG if e.name == "loss_weights_swapped")
+    """Targets with row and column swapped: the encode checks fail, the detector trained on them puts
+    its boxes in the wrong cells, and the mAP feedback names encode_targets as the failing pipeline
+    function. (Swapped loss weights, by contrast, still train a detector above the pass mark.)"""
+    entry = next(e for e in WRONG if e.name == "encode_row_column_swapped")
     result = grade_nb(with_answer(reference_of(ASSIGNMENT), entry.function, entry.code), tmp_path, assignment=ASSIGNMENT)
     checks = {c: (s / mx, m) for c, (s, mx, m) in scores_by_check(result).items()}
     assert_entry_result(entry, checks)
     assert checks[TRAINING_CHECK][0] < 1, "a detector trained with the wrong loss should lose mAP bands"
-    assert "detection_loss" in checks[TRAINING_CHECK][1]
+    assert "fail their own checks: encode_targets;" in checks[TRAINING_CHECK][1]
 
 
 # -- one shared kernel -----------------------------------------------------------------------------

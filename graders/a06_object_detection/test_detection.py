@@ -596,13 +596,14 @@ def test_detector_map(student, level):
                      title="an unseen scene: true boxes | your detections (score >= 0.3, after NMS)") from None
 
 
-# The first hidden case of each function's own check: how a caller's feedback knows it fails.
+# One or two hidden cases of each function's own checks: how a caller's feedback knows it fails.
 PROBES = {
     "iou_matrix": lambda student: test_iou_matrix_values(student, IOU[0]),
     "wh_iou": lambda student: test_wh_iou_values(student, _fixed(C.wh_cases, "wh_iou_values")[0]),
     "best_anchor": lambda student: test_best_anchor_index(student, _fixed(C.best_anchor_cases, "best_anchor_index")[3]),
     "kmeans_anchors": lambda student: test_kmeans_anchors_rule(student, _fixed(C.kmeans_rule_cases, "kmeans_anchors_rule")[2]),
-    "encode_targets": lambda student: test_encode_targets_collisions(student, C.encode_collision_cases()[1]),
+    "encode_targets": lambda student: (test_encode_targets_values(student, _fixed(C.encode_cases, "encode_targets_values")[0]),
+                                       test_encode_targets_collisions(student, C.encode_collision_cases()[1])),
     "non_max_suppression": lambda student: test_non_max_suppression_indices(
         student, _fixed(C.nms_cases, "non_max_suppression_indices")[6]),
     "average_precision": lambda student: test_average_precision_hand_cases(student, C.ap_hand_cases()[0]),
