@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 # nbgrader runs `alembic` from PATH to create the gradebook.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
-# TensorFlow 2.21's oneDNN kernels miscompute some strided convolutions (see graders/settings.py).
+# TensorFlow 2.21's oneDNN kernels miscompute some strided convolutions (see convlab/settings.py).
 export TF_ENABLE_ONEDNN_OPTS := 0
 
 .PHONY: setup sandbox-deps release demo test test-fast lint bench bench-class test-deps sync clean
@@ -21,7 +21,7 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP) sandbox-deps
 
-# Student kernels run in a bubblewrap sandbox (graders/sandbox.py); grading refuses to run without it.
+# Student kernels run in a bubblewrap sandbox (convlab/runtime/sandbox.py); grading refuses to run without it.
 sandbox-deps:
 	@if ! command -v bwrap >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -37,7 +37,7 @@ release: setup
 	done
 
 demo: release
-	$(PY) -m graders demo $(ASSIGNMENTS)
+	$(PY) -m convlab demo $(ASSIGNMENTS)
 
 test: setup
 	$(PY) -m ruff check .
@@ -52,13 +52,13 @@ lint: setup
 # Engine vs bare nbclient on 02_conv1d; then the phase split (kernel start, training cells, checks)
 # of the Keras notebook, whose training dominates its grading time.
 bench: setup
-	$(PY) -m graders bench 02_conv1d --copies $${N:-10}
-	@if [ -d source/05_keras_cnn ]; then $(PY) -m graders bench 05_keras_cnn --copies $${N05:-1}; fi
+	$(PY) -m convlab bench 02_conv1d --copies $${N:-10}
+	@if [ -d source/05_keras_cnn ]; then $(PY) -m convlab bench 05_keras_cnn --copies $${N05:-1}; fi
 
 # A synthetic class over every released assignment: serial nbgrader vs `graders batch` (1 and 2 workers).
 # The Keras notebooks train two models per submission (about 45 s): N05 and N07 students submit 05 and 07 (default 8).
 bench-class: setup
-	$(PY) -m graders bench-class --students $${N:-40} \
+	$(PY) -m convlab bench-class --students $${N:-40} \
 	  $$(if [ -d source/05_keras_cnn ]; then echo --students-for 05_keras_cnn=$${N05:-8}; fi) \
 	  $$(if [ -d source/07_segmentation ]; then echo --students-for 07_segmentation=$${N07:-8}; fi)
 
@@ -68,7 +68,7 @@ test-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium; fi
 
 sync: setup
-	@for a in $(ASSIGNMENTS); do $(PY) -m graders sync $$a; done
+	@for a in $(ASSIGNMENTS); do $(PY) -m convlab sync $$a; done
 
 clean:
 	rm -rf autograded submitted feedback gradebook.db gradebook.db.lock reports

@@ -25,7 +25,7 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from graders.nbgrader_plugin import GradeWithEngine, QuietOverwriteCells
+from convlab.integration.nbgrader_plugin import GradeWithEngine, QuietOverwriteCells
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -33,7 +33,7 @@ c.CourseDirectory.course_id = "convlab"
 c.CourseDirectory.root = COURSE_ROOT
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 
-c.Autograde.exporter_class = "graders.nbgrader_plugin.TolerantNotebookExporter"
+c.Autograde.exporter_class = "convlab.integration.nbgrader_plugin.TolerantNotebookExporter"
 c.Autograde.autograde_preprocessors = [
     GradeWithEngine,
     IgnorePattern,
@@ -54,7 +54,7 @@ c.Autograde.sanitize_preprocessors = [
 # A deleted test or answer cell comes back (from the gradebook) so it is still scored.
 c.OverwriteCells.add_missing_cells = True
 
-# Limits of a student kernel (see graders/settings.py for what each one bounds).
+# Limits of a student kernel (see convlab/settings.py for what each one bounds).
 # A cell or call that computes is bounded by CPU seconds, the same on a quiet or a busy machine;
 # the timeouts stop one that waits without computing (and anything at 4 times the timeout).
 c.GradeWithEngine.memory_gib = 4.0
@@ -63,7 +63,7 @@ c.GradeWithEngine.call_timeout = 20.0
 c.GradeWithEngine.item_cpu_seconds = 240.0
 c.GradeWithEngine.call_cpu_seconds = 40.0
 c.GradeWithEngine.tmp_mib = 512.0
-# Kernels run in a bubblewrap sandbox (graders/sandbox.py): only their own folder, the Python
+# Kernels run in a bubblewrap sandbox (convlab/runtime/sandbox.py): only their own folder, the Python
 # environment and read-only system directories, no network. Without bubblewrap, grading refuses to
 # run; set this to True only where a student checks their own notebook.
 c.GradeWithEngine.allow_unsandboxed = False
@@ -85,9 +85,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # --- Collecting from an LMS (issue 7) ---
 # `nbgrader zip_collect <assignment>` reads the Moodle/Canvas "download all submissions" zip placed in
-# downloaded/<assignment>/archive/ and takes each student id from the file names (see graders/lms.py).
-c.ZipCollectApp.collector_plugin = "graders.lms.LmsFileNameCollector"
+# downloaded/<assignment>/archive/ and takes each student id from the file names (see convlab/integration/lms.py).
+c.ZipCollectApp.collector_plugin = "convlab.integration.lms.LmsFileNameCollector"
 # --- Gradebook (issue 7) ---
 # SQLite above is the default. For a grading cluster use PostgreSQL, here or per run with
-# `python -m graders batch <assignment> --db postgresql://user@host/convlab`:
+# `python -m convlab batch <assignment> --db postgresql://user@host/convlab`:
 # c.CourseDirectory.db_url = "postgresql://grader@db-host/convlab"

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from graders.checks import CheckFailure
+from convlab.checking.checks import CheckFailure
 
 DPI = 80
 MAX_GALLERY = 6

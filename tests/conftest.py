@@ -17,9 +17,9 @@ import nbformat
 import pg_server
 import pytest
 
-from graders import engine
-from graders.engine import NotebookResult
-from graders.settings import REPO_ROOT
+from convlab import engine
+from convlab.engine import NotebookResult
+from convlab.settings import REPO_ROOT
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # Before any test imports TensorFlow: see SandboxSettings.extra_env for the oneDNN bug.
@@ -48,7 +48,7 @@ def scores_by_check(result: NotebookResult) -> dict[str, tuple[float, float, str
 @functools.cache
 def reference_of(assignment: str) -> nbformat.NotebookNode:
     """The release notebook of `assignment` with every answer filled in from the source."""
-    from graders.submissions import reference_submission
+    from convlab.dev.corpus import reference_submission
 
     return reference_submission(assignment, NOTEBOOKS[assignment])
 
@@ -63,7 +63,7 @@ def graded_reference(assignment: str) -> NotebookResult:
 
 @functools.cache
 def release_of(assignment: str) -> nbformat.NotebookNode:
-    from graders.submissions import release_notebook
+    from convlab.dev.corpus import release_notebook
 
     return release_notebook(assignment, NOTEBOOKS[assignment])
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graders.authoring import strip_markers
-from graders.engine import grader_dir
-from graders.kernel import StudentKernel
-from graders.notebook import nbgrader_meta, prepare_submission, read_layout, read_source
-from graders.pytest_plugin import CollectResults, run_checks
-from graders.settings import REPO_ROOT
-from graders.student import Student
-from graders.submissions import reference_submission
+from convlab.checking.pytest_plugin import CollectResults, run_checks
+from convlab.dev.authoring import strip_markers
+from convlab.dev.corpus import reference_submission
+from convlab.engine import grader_dir
+from convlab.notebook import nbgrader_meta, prepare_submission, read_layout, read_source
+from convlab.runtime.kernel import StudentKernel
+from convlab.runtime.student import Student
+from convlab.settings import REPO_ROOT
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""`python -m graders batch`: same files and gradebook rows as serial `nbgrader autograde`, in parallel,
+"""`python -m convlab batch`: same files and gradebook rows as serial `nbgrader autograde`, in parallel,
 resumable, interruptible, and a killed or hanging worker never costs more than its own student."""
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ import pytest
 from conftest import ASSIGNMENT, NOTEBOOK, copy_course
 from nbgrader.api import Gradebook
 
-from graders import batch, gradebook_db
-from graders.submissions import corpus, reference_submission, release_notebook, with_answer, write_submission
+from convlab import batch
+from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer, write_submission
+from convlab.integration import gradebook_db
 
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", PYTHONWARNINGS="ignore",
@@ -230,7 +231,7 @@ def test_second_run_skips_graded_and_regrades_a_resubmission(graded_twice):
 
 
 def _batch_cmd(course: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "graders", "--course-root", str(course), "batch", ASSIGNMENT, "--no-report", *args]
+    return [sys.executable, "-m", "convlab", "--course-root", str(course), "batch", ASSIGNMENT, "--no-report", *args]
 
 
 def _kernel_running_under(pid: int) -> psutil.Process | None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graders.kernel import StudentKernel
-from graders.notebook import StudentCell
-from graders.settings import SandboxSettings
-from graders.student import PendingCall, Student, StudentError
+from convlab.notebook import StudentCell
+from convlab.runtime.kernel import StudentKernel
+from convlab.runtime.student import PendingCall, Student, StudentError
+from convlab.settings import SandboxSettings
 
 CELLS = '''
 import time

@@ -16,9 +16,11 @@ import pytest
 from conftest import ASSIGNMENT, NOTEBOOK
 from test_batch import make_course
 
-from graders import batch, class_report, report
-from graders.engine import CheckResult, ItemResult
-from graders.submissions import corpus, reference_submission, release_notebook, with_answer
+from convlab import batch
+from convlab.batch import class_report
+from convlab.checking import report
+from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer
+from convlab.engine import CheckResult, ItemResult
 
 HINT = "kernel not flipped: a convolution reads w[i - j]"
 

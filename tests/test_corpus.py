@@ -25,9 +25,9 @@ from types import ModuleType
 import pytest
 from conftest import NOTEBOOKS, grade_nb, reference_of, scores_by_check
 
-from graders.engine import NotebookResult
-from graders.settings import REPO_ROOT
-from graders.submissions import CorpusEntry, corpus, with_answer
+from convlab.dev.corpus import CorpusEntry, corpus, with_answer
+from convlab.engine import NotebookResult
+from convlab.settings import REPO_ROOT
 
 # Assignments whose corpus needs models trained per entry test it in their own module.
 OWN_CORPUS_TEST = {"05_keras_cnn", "06_object_detection", "07_segmentation"}

@@ -17,9 +17,9 @@ import pytest
 from conftest import grade_nb, graded_reference, release_of, scores_by_check
 from test_corpus import batches, grade_entries
 
-from graders.report import notebook_json
-from graders.settings import REPO_ROOT
-from graders.submissions import corpus
+from convlab.checking.report import notebook_json
+from convlab.dev.corpus import corpus
+from convlab.settings import REPO_ROOT
 
 ASSIGNMENT = "01_image_tasks"
 SOURCE, RELEASE = REPO_ROOT / "source" / ASSIGNMENT, REPO_ROOT / "release" / ASSIGNMENT

@@ -32,15 +32,15 @@ from dataclasses import dataclass
 import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
 
-from graders.authoring import strip_markers
-from graders.engine import grader_dir
-from graders.kernel import ExecResult, StudentKernel
-from graders.notebook import StudentCell, nbgrader_meta, prepare_submission, read_layout, read_source
-from graders.pytest_plugin import run_checks
-from graders.report import notebook_json
-from graders.settings import REPO_ROOT
-from graders.student import CellRun, Student, StudentError
-from graders.submissions import CorpusEntry, corpus, with_answer
+from convlab.checking.pytest_plugin import run_checks
+from convlab.checking.report import notebook_json
+from convlab.dev.authoring import strip_markers
+from convlab.dev.corpus import CorpusEntry, corpus, with_answer
+from convlab.engine import grader_dir
+from convlab.notebook import StudentCell, nbgrader_meta, prepare_submission, read_layout, read_source
+from convlab.runtime.kernel import ExecResult, StudentKernel
+from convlab.runtime.student import CellRun, Student, StudentError
+from convlab.settings import REPO_ROOT
 
 ASSIGNMENT, NOTEBOOK = "05_keras_cnn", "keras_cnn"
 TRAINING_CHECKS = {"train_history", "train_shapes_accuracy", "train_digits_accuracy"}
@@ -141,7 +141,7 @@ def test_training_mistake_loses_points(entry, tmp_path):
 def test_training_cut_by_the_cell_time_limit_is_explained():
     """A training cell over the engine's limit (120 s, nbgrader_config.py) is stopped; the feedback
     of every check that needs the model says so instead of only reporting a missing variable."""
-    from graders.a05_keras_cnn import test_keras_cnn as graders_module
+    from graders.a05_keras_cnn import grade_keras_cnn as graders_module
 
     class CutStudent:
         runs = [CellRun(StudentCell(14, "", "train_shapes"),

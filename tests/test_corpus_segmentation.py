@@ -28,10 +28,10 @@ import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
 from shared_kernel import SharedKernel, start_shared_kernel
 
+from convlab.checking.report import notebook_json
+from convlab.dev.corpus import CorpusEntry, corpus, with_answer
+from convlab.settings import REPO_ROOT
 from graders.a07_segmentation import protocol as P
-from graders.report import notebook_json
-from graders.settings import REPO_ROOT
-from graders.submissions import CorpusEntry, corpus, with_answer
 
 ASSIGNMENT, NOTEBOOK = "07_segmentation", "segmentation"
 MAX_SCORE = 28

@@ -10,8 +10,8 @@ from conftest import ASSIGNMENT, NOTEBOOK
 from test_batch import auto_scores, make_course
 from test_postgres_gradebook import check_scores, small_class
 
-from graders import batch
-from graders.settings import REPO_ROOT
+from convlab import batch
+from convlab.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 

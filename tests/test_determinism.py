@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import ASSIGNMENT, grade_nb
 
-from graders.report import notebook_json
-from graders.submissions import corpus, with_answer
+from convlab.checking.report import notebook_json
+from convlab.dev.corpus import corpus, with_answer
 
 
 @pytest.mark.slow

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import grade_nb, reference_of
 
-from graders.report import notebook_json
-from graders.submissions import corpus, with_answer
+from convlab.checking.report import notebook_json
+from convlab.dev.corpus import corpus, with_answer
 
 
 @pytest.mark.slow
@@ -25,7 +25,7 @@ def test_wrong_images_come_with_a_picture_in_the_feedback(tmp_path):
     """A wrong image result carries expected | yours | |difference| into the graded cell's outputs."""
     import nbformat
 
-    from graders.nbgrader_plugin import write_results
+    from convlab.integration.nbgrader_plugin import write_results
 
     entry = next(e for e in corpus("03_conv2d") if e.name == "conv2d_no_flip")
     nb = with_answer(reference_of("03_conv2d"), entry.function, entry.code)

@@ -8,11 +8,11 @@ import time
 import nbformat
 import pytest
 
-from graders import engine
-from graders.kernel import StudentKernel
-from graders.pytest_plugin import _Deferred, _Recorder
-from graders.settings import REPO_ROOT, SandboxSettings
-from graders.student import Student
+from convlab import engine
+from convlab.checking.pytest_plugin import _Deferred, _Recorder
+from convlab.runtime.kernel import StudentKernel
+from convlab.runtime.student import Student
+from convlab.settings import REPO_ROOT, SandboxSettings
 from tests.conftest import NOTEBOOKS, reference_of
 
 

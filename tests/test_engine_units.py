@@ -10,9 +10,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from graders.bridge import BridgeError, FunctionSpec, Returned, read_result, write_call
-from graders.checks import CheckFailure, Mistake, banned_library_use, expect_array, expect_int
-from graders.notebook import BrokenNotebook, load_submission, prepare_submission, read_layout, strip_hidden
+from convlab.checking.checks import CheckFailure, Mistake, banned_library_use, expect_array, expect_int
+from convlab.notebook import BrokenNotebook, load_submission, prepare_submission, read_layout, strip_hidden
+from convlab.runtime.bridge import BridgeError, FunctionSpec, Returned, read_result, write_call
 
 
 def ret(value, type_name="numpy.ndarray"):
@@ -165,10 +165,10 @@ def test_strip_hidden_leaves_only_the_visible_part():
 
 
 def test_failure_pictures_reach_the_feedback_as_image_outputs():
-    from graders.engine import CheckResult, ItemResult, NotebookResult
-    from graders.nbgrader_plugin import write_results
-    from graders.pytest_plugin import pictures_of
-    from graders.report import item_html
+    from convlab.checking.pytest_plugin import pictures_of
+    from convlab.checking.report import item_html
+    from convlab.engine import CheckResult, ItemResult, NotebookResult
+    from convlab.integration.nbgrader_plugin import write_results
 
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
     failure = CheckFailure("3 of 9 values differ")
@@ -190,9 +190,9 @@ def test_failure_pictures_reach_the_feedback_as_image_outputs():
 
 
 def test_a_check_names_the_failed_check_it_relies_on_and_carries_the_mistake_id():
-    from graders.engine import _score_item
-    from graders.notebook import GradedItem
-    from graders.pytest_plugin import CaseResult, CheckOutcome, Reliance
+    from convlab.checking.pytest_plugin import CaseResult, CheckOutcome, Reliance
+    from convlab.engine import _score_item
+    from convlab.notebook import GradedItem
 
     pool = CheckOutcome("avg_pool2d_same", cases=[CaseResult(False, "2 of 9 values differ", mistake_id="full_window")])
     forward = CheckOutcome("cnn_forward_network", cases=[CaseResult(True), CaseResult(False, "values differ")],
@@ -214,7 +214,7 @@ def test_a_check_names_the_failed_check_it_relies_on_and_carries_the_mistake_id(
 def test_calls_function_follows_the_students_own_helpers():
     import ast
 
-    from graders.checks import calls_function
+    from convlab.checking.checks import calls_function
 
     tree = ast.parse("def pool(x): return x\ndef block(x): return pool(x)\ndef forward(x): return block(x)\n"
                      "def alone(x): return x\n")
@@ -225,7 +225,7 @@ def test_calls_function_follows_the_students_own_helpers():
 def test_banned_calls_name_what_was_written_not_the_librarys_internals():
     import ast
 
-    from graders.checks import banned_calls, banned_use_message
+    from convlab.checking.checks import banned_calls, banned_use_message
 
     tree = ast.parse("import numpy as np\ndef conv1d(x, w, mode='full'):\n    return np.convolve(x, w, mode)\n"
                      "def loops(x, w):\n    return x\n")

@@ -8,7 +8,7 @@ from nbconvert.exporters import HTMLExporter
 from nbgrader.converters import GenerateFeedback
 from traitlets.config.loader import PyFileConfigLoader
 
-from graders.settings import REPO_ROOT
+from convlab.settings import REPO_ROOT
 
 
 def _course_config():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import NOTEBOOKS, graded_reference
 
-from graders.kernel import MAX_FIGURES_PER_CELL, StudentKernel
+from convlab.runtime.kernel import MAX_FIGURES_PER_CELL, StudentKernel
 
 
 def _draws(source: str) -> bool:

@@ -9,17 +9,17 @@ import importlib
 import numpy as np
 import pytest
 
+from convlab.checking.checks import CheckFailure
+from convlab.dev.corpus import corpus
+from convlab.runtime.student import StudentError
+from convlab.settings import REPO_ROOT
 from graders.cases import FRESH_PREFIX, case_kwargs, case_values, cases, submission_seed
-from graders.checks import CheckFailure
-from graders.settings import REPO_ROOT
-from graders.student import StudentError
-from graders.submissions import corpus
 
 HARDCODED = [(a, e) for a in ("01_image_tasks", "02_conv1d", "04_stacked_convs")
              for e in corpus(a) if e.name.endswith("_hardcoded_from_feedback")]
-GRADERS = {"01_image_tasks": "graders.a01_image_tasks.test_image_tasks",
-           "02_conv1d": "graders.a02_conv1d.test_conv1d",
-           "04_stacked_convs": "graders.a04_stacked_convs.test_stacked_convs"}
+GRADERS = {"01_image_tasks": "graders.a01_image_tasks.grade_image_tasks",
+           "02_conv1d": "graders.a02_conv1d.grade_conv1d",
+           "04_stacked_convs": "graders.a04_stacked_convs.grade_stacked_convs"}
 
 
 def test_the_seed_follows_the_code_and_only_the_code():
@@ -48,7 +48,7 @@ def test_every_grader_of_the_first_four_assignments_draws_fresh_cases():
                    "parse_cloud_labels_missing", "parse_cloud_objects_missing", "predict_top_k_shapes_model",
                    "xyxy_to_xywh_input_unchanged", "xywh_to_xyxy_input_unchanged",
                    "xyxy_to_cxcywh_input_unchanged", "cxcywh_to_xyxy_input_unchanged"}
-    modules = [*GRADERS.values(), "graders.a03_conv2d.test_conv2d"]
+    modules = [*GRADERS.values(), "graders.a03_conv2d.grade_conv2d"]
     for name in modules:
         module = importlib.import_module(name)
         for attr in dir(module):
@@ -66,7 +66,7 @@ def _run(module, check: str, namespace: dict, seed: int) -> tuple[list[bool], li
 
     class Student:
         def call(self, name, *args, **kwargs):
-            from graders.bridge import Returned
+            from convlab.runtime.bridge import Returned
 
             try:
                 value = namespace[name](*args, **kwargs)
@@ -107,8 +107,8 @@ def test_the_hardcoded_corpus_covers_several_assignments():
 
 
 def test_in_process_case_lists_match_the_engines():
-    from graders.a02_conv1d import test_conv1d
+    from graders.a02_conv1d import grade_conv1d
 
-    listed = case_kwargs(test_conv1d.test_conv1d_modes, seed=5)
-    assert len(listed) == len(test_conv1d.CONV_CASES) + 4
-    assert all(np.array_equal(a["case"][0], b[0]) for a, b in zip(listed, test_conv1d.CONV_CASES))
+    listed = case_kwargs(grade_conv1d.test_conv1d_modes, seed=5)
+    assert len(listed) == len(grade_conv1d.CONV_CASES) + 4
+    assert all(np.array_equal(a["case"][0], b[0]) for a, b in zip(listed, grade_conv1d.CONV_CASES))

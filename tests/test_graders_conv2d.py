@@ -11,7 +11,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from graders.a03_conv2d import test_conv2d as graders
+from graders.a03_conv2d import grade_conv2d as graders
 from graders.a03_conv2d.mistakes import MISTAKES, SOBEL_KERNELS
 from graders.a03_conv2d.vectorised import loops_reached, per_pixel_seconds
 from solutions import conv2d as ref

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
 
+from convlab.checking.checks import CheckFailure
+from convlab.runtime.bridge import Returned
 from graders.a04_stacked_convs import cases as C
-from graders.a04_stacked_convs import test_stacked_convs as T
+from graders.a04_stacked_convs import grade_stacked_convs as T
 from graders.a04_stacked_convs.mistakes import MISTAKES
-from graders.bridge import Returned
-from graders.checks import CheckFailure
 from solutions import stacked_convs as ref
 
 ASSIGNMENT = "04_stacked_convs"

@@ -8,8 +8,8 @@ import ast
 
 import numpy as np
 
-from graders import kernel_side
-from graders.bridge import KERNEL_BOOTSTRAP, FunctionSpec
+from convlab.runtime import kernel_side
+from convlab.runtime.bridge import KERNEL_BOOTSTRAP, FunctionSpec
 
 
 def test_it_imports_nothing_of_the_course():

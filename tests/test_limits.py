@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from graders.kernel import WALL_BACKSTOP, StudentKernel
-from graders.settings import SandboxSettings
+from convlab.runtime.kernel import WALL_BACKSTOP, StudentKernel
+from convlab.settings import SandboxSettings
 
 pytestmark = pytest.mark.slow
 

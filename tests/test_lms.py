@@ -10,8 +10,8 @@ import pytest
 from conftest import ASSIGNMENT, NOTEBOOK, copy_course
 from test_batch import BIN, ENV
 
-from graders.lms import parse_lms_name
-from graders.submissions import release_notebook
+from convlab.dev.corpus import release_notebook
+from convlab.integration.lms import parse_lms_name
 
 
 @pytest.mark.parametrize("name, student, file_id, version", [

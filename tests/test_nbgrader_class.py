@@ -16,8 +16,8 @@ from conftest import ASSIGNMENT, NOTEBOOK, copy_course
 from nbgrader.api import Gradebook
 from test_sandbox import SNOOP
 
-from graders.notebook import nbgrader_meta
-from graders.submissions import reference_submission, release_notebook, with_answer, write_submission
+from convlab.dev.corpus import reference_submission, release_notebook, with_answer, write_submission
+from convlab.notebook import nbgrader_meta
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent

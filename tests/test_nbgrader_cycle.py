@@ -21,10 +21,10 @@ import pytest
 from conftest import copy_course
 from nbgrader.api import Gradebook
 
-from graders import engine
-from graders.authoring import strip_markers
-from graders.notebook import nbgrader_meta
-from graders.submissions import corpus
+from convlab import engine
+from convlab.dev.authoring import strip_markers
+from convlab.dev.corpus import corpus
+from convlab.notebook import nbgrader_meta
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent

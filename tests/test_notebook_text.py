@@ -11,8 +11,8 @@ import nbformat
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
-from graders.notebook import nbgrader_meta
-from graders.settings import REPO_ROOT
+from convlab.notebook import nbgrader_meta
+from convlab.settings import REPO_ROOT
 
 # The five notebooks issue 14 covers; later assignments join when their notebooks follow the same text.
 ASSIGNMENTS = ["01_image_tasks", "02_conv1d", "03_conv2d", "04_stacked_convs", "05_keras_cnn",
@@ -111,7 +111,7 @@ def test_every_visible_check_says_what_was_expected_and_what_came(assignment):
 
 
 def test_training_times_agree_between_notebook_and_readme():
-    """05's training cost is quoted in one form everywhere (measured by `python -m graders.cell_times`)."""
+    """05's training cost is quoted in one form everywhere (measured by `python -m convlab.dev.cell_times`)."""
     pattern = r"about (\d+) and (\d+) CPU-seconds"
     notebook = re.findall(pattern, _notebook("05_keras_cnn").cells[0].source)
     readme = re.findall(pattern, (REPO_ROOT / "README.md").read_text())

@@ -7,7 +7,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from graders.checks import CheckFailure
+from convlab.checking.checks import CheckFailure
 from graders.pictures import (
     PicturedFailure,
     image_panels,

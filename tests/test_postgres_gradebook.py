@@ -10,7 +10,7 @@ import pytest
 from conftest import ASSIGNMENT, NOTEBOOK
 from test_batch import BIN, ENV, assert_sessions_exclusive, auto_scores, make_course
 
-from graders.submissions import corpus, reference_submission, release_notebook, with_answer
+from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ def test_advisory_lock_serialises_sessions_across_processes(pg_url):
 def test_batch_into_postgres_matches_serial_engine_and_exports(pg_url, tmp_path):
     subs = small_class()
     course = make_course(tmp_path, subs)
-    done = subprocess.run([sys.executable, "-m", "graders", "--course-root", str(course), "batch", ASSIGNMENT,
+    done = subprocess.run([sys.executable, "-m", "convlab", "--course-root", str(course), "batch", ASSIGNMENT,
                            "--workers", "2", "--db", pg_url], env=ENV, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     assert "added 02_conv1d to the gradebook" in done.stderr

@@ -12,8 +12,8 @@ import shutil
 import numpy as np
 import pytest
 
+from convlab.settings import REPO_ROOT
 from graders.a01_image_tasks.build_model import INPUT_SIZE, training_images
-from graders.settings import REPO_ROOT
 from solutions import image_tasks as ref
 
 RELEASE = REPO_ROOT / "release" / "01_image_tasks"

@@ -11,9 +11,9 @@ import nbformat
 import numpy as np
 import pytest
 
+from convlab.notebook import nbgrader_meta
+from convlab.settings import REPO_ROOT
 from graders.a05_keras_cnn import protocol as P
-from graders.notebook import nbgrader_meta
-from graders.settings import REPO_ROOT
 from solutions import keras_cnn as ref
 
 SOURCE = REPO_ROOT / "source" / "05_keras_cnn" / "keras_cnn.ipynb"

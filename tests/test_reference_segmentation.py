@@ -16,10 +16,10 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from convlab.runtime.bridge import Returned
 from graders.a07_segmentation import cases as C
-from graders.a07_segmentation import test_segmentation as T
+from graders.a07_segmentation import grade_segmentation as T
 from graders.a07_segmentation.mistakes import MISTAKES
-from graders.bridge import Returned
 from solutions import segmentation as ref
 
 # Fresh cases as a submission would draw them (graders.cases): Keras must agree on those too.

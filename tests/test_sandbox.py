@@ -23,11 +23,11 @@ import nbformat
 import pytest
 from conftest import ASSIGNMENT, NOTEBOOK, copy_course, reference_of, release_of
 
-from graders import engine
-from graders.kernel import StudentKernel, _scratch_parent
-from graders.sandbox import ROOT_ALLOWLIST, SandboxUnavailable
-from graders.settings import REPO_ROOT, SandboxSettings
-from graders.submissions import with_answer
+from convlab import engine
+from convlab.dev.corpus import with_answer
+from convlab.runtime.kernel import StudentKernel, _scratch_parent
+from convlab.runtime.sandbox import ROOT_ALLOWLIST, SandboxUnavailable
+from convlab.settings import REPO_ROOT, SandboxSettings
 
 # The kernel-side snooper: everything it learns comes back as JSON on stdout (direct kernel test)
 # or through the graded function (graded tests). The marker is split so that this source, if it
@@ -196,7 +196,7 @@ def test_attack_through_graders_check_reads_nothing_and_scores_zero(canaries, tm
     path = folder / f"{NOTEBOOK}.ipynb"
     nbformat.write(_attack_notebook(canaries), path)
     done = subprocess.run(
-        [sys.executable, "-m", "graders", "--course-root", str(canaries["course"]), "check", str(path), "--json"],
+        [sys.executable, "-m", "convlab", "--course-root", str(canaries["course"]), "check", str(path), "--json"],
         capture_output=True, text=True, cwd=REPO_ROOT, timeout=600,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
     )
@@ -262,7 +262,7 @@ def test_graders_check_refuses_without_the_sandbox(tmp_path):
     path = tmp_path / f"{NOTEBOOK}.ipynb"
     nbformat.write(release_of(ASSIGNMENT), path)
     done = subprocess.run(
-        [sys.executable, "-m", "graders", "--course-root", str(course), "check", str(path), "--assignment", ASSIGNMENT],
+        [sys.executable, "-m", "convlab", "--course-root", str(course), "check", str(path), "--assignment", ASSIGNMENT],
         capture_output=True, text=True, cwd=REPO_ROOT, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
     )
     assert done.returncode == 2, (done.returncode, done.stdout[-500:], done.stderr[-2000:])

@@ -7,7 +7,7 @@ import importlib.util
 import numpy as np
 import pytest
 
-from graders.settings import REPO_ROOT
+from convlab.settings import REPO_ROOT
 
 
 def _load():

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graders.settings import REPO_ROOT
+from convlab.settings import REPO_ROOT
 
 RELEASES = sorted(p for p in (REPO_ROOT / "release").iterdir() if p.is_dir())
 

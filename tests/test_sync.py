@@ -14,11 +14,11 @@ import nbformat
 import pytest
 from conftest import copy_course
 
-from graders import authoring
-from graders.engine import grader_dir
-from graders.notebook import hidden_checks, nbgrader_meta, read_layout
-from graders.pytest_plugin import run_checks
-from graders.settings import REPO_ROOT
+from convlab.checking.pytest_plugin import run_checks
+from convlab.dev import authoring
+from convlab.engine import grader_dir
+from convlab.notebook import hidden_checks, nbgrader_meta, read_layout
+from convlab.settings import REPO_ROOT
 
 NOTEBOOKS = sorted(REPO_ROOT.glob("source/*/*.ipynb"))
 IDS = [f"{p.parent.name}/{p.stem}" for p in NOTEBOOKS]

@@ -2,8 +2,8 @@
 model that does not depend on the student's `build_cnn` or training.
 
 The architecture is a Keras `to_json()` string kept in `grader_model.json` (rebuilt with
-`python -m graders.a05_keras_cnn.grader_model`, which needs TensorFlow); the weights are drawn here
-from a seed. Both cross to the kernel as data (`graders.bridge.KerasModelSpec`: JSON and `.npy`
+`python -m convlab.a05_keras_cnn.grader_model`, which needs TensorFlow); the weights are drawn here
+from a seed. Both cross to the kernel as data (`convlab.runtime.bridge.KerasModelSpec`: JSON and `.npy`
 arrays, never a pickle), where `keras.models.model_from_json` rebuilds the model. Its outputs are
 recomputed in numpy (`layers.py`), so the grading process never imports TensorFlow.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from convlab.runtime.bridge import KerasModelSpec
 from graders.a05_keras_cnn.layers import conv2d, layer_configs, pool2d
-from graders.bridge import KerasModelSpec
 
 ARCHITECTURE = Path(__file__).with_name("grader_model.json")
 INPUT_SHAPE = (32, 32, 1)

@@ -1,6 +1,6 @@
 """Measure the reference's accuracy over training seeds and derive the pass thresholds.
 
-    python -m graders.a05_keras_cnn.measure_thresholds [--seeds 0 1 2 3 4]
+    python -m convlab.a05_keras_cnn.measure_thresholds [--seeds 0 1 2 3 4]
 
 Trains `solutions.keras_cnn` exactly as the notebook does (same data, epochs, thread count), once
 per training seed, scores each model on the graders' held-out data and prints mean, sd and

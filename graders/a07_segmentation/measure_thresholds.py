@@ -1,6 +1,6 @@
 """Measure the reference U-Net's mean IoU over training seeds and derive the pass threshold.
 
-    python -m graders.a07_segmentation.measure_thresholds [--seeds 0 1 2 3 4]
+    python -m convlab.a07_segmentation.measure_thresholds [--seeds 0 1 2 3 4]
 
 Trains `solutions.segmentation.build_unet` with and without skips exactly as the notebook's
 read-only cell does (same scenes, batch size, optimiser, learning rate and number of steps, same

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import numpy as np
 
-from graders.settings import REPO_ROOT
+from convlab.settings import REPO_ROOT
 
 # The notebook's training protocol (its read-only cell says the same).
 IMAGE_SIZE, MAX_OBJECTS = 32, 3
@@ -29,7 +29,7 @@ THREADS = (2, 1)  # TensorFlow intra-op and inter-op threads, fixed in the setup
 GRADER_SEED, GRADER_SCENES = 70_712_026, 200
 
 # mean - 3 sd of the reference's mean IoU over training seeds, rounded down to 0.01
-# (python -m graders.a07_segmentation.measure_thresholds; the numbers are in the notebook too).
+# (python -m convlab.a07_segmentation.measure_thresholds; the numbers are in the notebook too).
 # Measured (5 seeds, oneDNN off): with skips 0.7813 ± 0.0518 -> 0.6259 (lowest 0.7375); without skips
 # 0.7161 ± 0.0447 (every seed below its skip twin); all background 0.2278.
 THRESHOLD = 0.62

@@ -13,11 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from graders.a04_stacked_convs import cases as C
-from graders.a04_stacked_convs.mistakes import MISTAKES
-from graders.bridge import Returned
-from graders.cases import cases
-from graders.checks import (
+from convlab.checking.checks import (
     CheckFailure,
     Mistake,
     banned_calls,
@@ -28,6 +24,10 @@ from graders.checks import (
     hint_text,
     mistakes_from,
 )
+from convlab.runtime.bridge import Returned
+from graders.a04_stacked_convs import cases as C
+from graders.a04_stacked_convs.mistakes import MISTAKES
+from graders.cases import cases
 from graders.pictures import with_picture
 from solutions import stacked_convs as ref
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graders import gradebook_db
-from graders.batch.commit import commit
-from graders.batch.dask_cluster import run_dask
-from graders.batch.local_pool import run_local
-from graders.batch.progress import Progress
-from graders.batch.selection import needs_grading, read_task, students_in_gradebook, submissions
-from graders.batch.tasks import DEFAULT_TIMEOUT, STAGING, Outcome, StudentLine, Task
+from convlab.batch.commit import commit
+from convlab.batch.dask_cluster import run_dask
+from convlab.batch.local_pool import run_local
+from convlab.batch.progress import Progress
+from convlab.batch.selection import needs_grading, read_task, students_in_gradebook, submissions
+from convlab.batch.tasks import DEFAULT_TIMEOUT, STAGING, Outcome, StudentLine, Task
+from convlab.integration import gradebook_db
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,8 @@ def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
         raise SystemExit(f"no assignment {assignment!r} in {course_root / 'source'}")
     if not scheduler:
         # Refuse once, before any work, rather than once per submission (SandboxUnavailable).
-        from graders.kernel import sandbox_note
-        from graders.nbgrader_plugin import configured_settings
+        from convlab.integration.nbgrader_plugin import configured_settings
+        from convlab.runtime.kernel import sandbox_note
 
         sandbox_note(configured_settings(course_root))
     url = gradebook_db.resolve_db_url(db_url, course_root)
@@ -123,7 +123,7 @@ def _record_failures(path: Path, lines: list[StudentLine]) -> None:
 
 def summary(course_root: Path, assignment: str, result: BatchResult, db_url: str | None = None) -> str:
     """The table printed after a batch: every student of this run with scores from the gradebook."""
-    from graders.class_report import gradebook_scores
+    from convlab.batch.class_report import gradebook_scores
 
     url = gradebook_db.resolve_db_url(db_url, course_root)
     scores, notebooks = gradebook_scores(url, course_root, assignment)

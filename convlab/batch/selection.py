@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graders.batch.tasks import Task
+from convlab.batch.tasks import Task
 
 
 def submissions(course_root: Path, assignment: str, students: list[str] | None = None) -> list[str]:

@@ -1,9 +1,9 @@
-"""`python -m graders batch ASSIGNMENT`: grade a whole class in parallel, exactly as `nbgrader autograde`.
+"""`python -m convlab batch ASSIGNMENT`: grade a whole class in parallel, exactly as `nbgrader autograde`.
 
 Each submission (`submitted/<student>/<assignment>/`) is one task. A worker runs nbgrader's own
 `Autograde` converter for that one student (so the sanitising steps, `GradeWithEngine`,
 `SaveAutoGrades` and the late penalty are nbgrader's, configured by nbgrader_config.py) in a private
-temporary folder, with every gradebook session serialised (see graders/gradebook_db.py), and sends
+temporary folder, with every gradebook session serialised (see convlab/integration/gradebook_db.py), and sends
 back the autograded folder's files. The parent swaps them into `autograded/<student>/<assignment>/`
 with renames, so a folder there is always complete: an interrupted or failed task leaves the old one
 (or none) and is graded again by the next run.
@@ -21,11 +21,11 @@ or `dask_cluster` (where workers run) → `commit` (the autograded folder swappe
 """
 
 
-from graders.batch.commit import commit
-from graders.batch.progress import Progress
-from graders.batch.run import BatchResult, run_batch, summary
-from graders.batch.selection import needs_grading, submissions
-from graders.batch.tasks import STAGING, Outcome, StudentLine, Task
+from convlab.batch.commit import commit
+from convlab.batch.progress import Progress
+from convlab.batch.run import BatchResult, run_batch, summary
+from convlab.batch.selection import needs_grading, submissions
+from convlab.batch.tasks import STAGING, Outcome, StudentLine, Task
 
 __all__ = ["STAGING", "BatchResult", "Outcome", "Progress", "StudentLine", "Task", "commit", "needs_grading",
            "run_batch", "submissions", "summary"]

@@ -14,11 +14,7 @@ import functools
 import numpy as np
 import pytest
 
-from graders.a03_conv2d.mistakes import MISTAKES, SOBEL_KERNELS
-from graders.a03_conv2d.vectorised import loops_reached, per_pixel_seconds
-from graders.bridge import FunctionSpec
-from graders.cases import cases, rng_for
-from graders.checks import (
+from convlab.checking.checks import (
     BANNED_CONVOLUTION,
     CheckFailure,
     banned_calls,
@@ -27,8 +23,12 @@ from graders.checks import (
     expect_without_library,
     mistakes_from,
 )
+from convlab.runtime.bridge import FunctionSpec
+from convlab.runtime.student import StudentError
+from graders.a03_conv2d.mistakes import MISTAKES, SOBEL_KERNELS
+from graders.a03_conv2d.vectorised import loops_reached, per_pixel_seconds
+from graders.cases import cases, rng_for
 from graders.pictures import with_picture
-from graders.student import StudentError
 from solutions import conv2d as ref
 
 SEED = 20260311

@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from graders.batch.tasks import STAGING, Outcome
+from convlab.batch.tasks import STAGING, Outcome
 
 
 def commit(course_root: Path, outcome: Outcome) -> None:

@@ -11,16 +11,16 @@ import math
 import numpy as np
 import pytest
 
-from graders.a02_conv1d.mistakes import MISTAKES
-from graders.bridge import FunctionSpec
-from graders.cases import cases, rng_for
-from graders.checks import (
+from convlab.checking.checks import (
     CheckFailure,
     expect_array,
     expect_int,
     expect_without_library,
     mistakes_from,
 )
+from convlab.runtime.bridge import FunctionSpec
+from graders.a02_conv1d.mistakes import MISTAKES
+from graders.cases import cases, rng_for
 from graders.pictures import with_signals
 from solutions import conv1d as ref
 

@@ -18,14 +18,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convlab.checking.checks import CheckFailure, banned_library_use, expect_array, expect_int, mistakes_from
+from convlab.runtime.bridge import Returned
+from convlab.runtime.student import StudentError
 from graders.a07_segmentation import cases as C
 from graders.a07_segmentation import protocol as P
 from graders.a07_segmentation.mistakes import MISTAKES
-from graders.bridge import Returned
 from graders.cases import cases
-from graders.checks import CheckFailure, banned_library_use, expect_array, expect_int, mistakes_from
 from graders.pictures import with_gallery, with_picture
-from graders.student import StudentError
 from solutions import segmentation as ref
 
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from graders.batch.progress import Progress
-from graders.batch.tasks import MAX_ATTEMPTS, OnResult, Outcome, Task
-from graders.batch.worker import grade_task
+from convlab.batch.progress import Progress
+from convlab.batch.tasks import MAX_ATTEMPTS, OnResult, Outcome, Task
+from convlab.batch.worker import grade_task
 
 
 def run_dask(tasks: list[Task], scheduler: str, on_result: OnResult, progress: Progress,

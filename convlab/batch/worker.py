@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from graders import gradebook_db
-from graders.batch.tasks import STARTED, Outcome, Task
+from convlab.batch.tasks import STARTED, Outcome, Task
+from convlab.integration import gradebook_db
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def grade_task(task: Task) -> Outcome:
     root = Path(task.course_root)
     if not (root / "source" / task.assignment).is_dir():
         # A Dask worker on another machine: its own checkout of the course.
-        from graders.settings import REPO_ROOT
+        from convlab.settings import REPO_ROOT
 
         root = REPO_ROOT
     with _GRADING:
@@ -120,7 +120,7 @@ def _worker_main(conn: Connection) -> None:
     import nbgrader.apps  # noqa: F401
     import nbgrader.converters  # noqa: F401
 
-    import graders.nbgrader_plugin  # noqa: F401
+    import convlab.integration.nbgrader_plugin  # noqa: F401
     while True:
         try:
             task = conn.recv()

@@ -15,12 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from graders.a05_keras_cnn import grader_model
-from graders.a05_keras_cnn import protocol as P
-from graders.a05_keras_cnn.mistakes import MISTAKES
-from graders.bridge import KerasModelSpec, Returned
-from graders.cases import cases, rng_for
-from graders.checks import (
+from convlab.checking.checks import (
     CheckFailure,
     Mistake,
     banned_library_use,
@@ -29,8 +24,13 @@ from graders.checks import (
     hint_text,
     mistakes_from,
 )
+from convlab.runtime.bridge import KerasModelSpec, Returned
+from convlab.runtime.student import StudentError
+from graders.a05_keras_cnn import grader_model
+from graders.a05_keras_cnn import protocol as P
+from graders.a05_keras_cnn.mistakes import MISTAKES
+from graders.cases import cases, rng_for
 from graders.pictures import with_gallery, with_picture
-from graders.student import StudentError
 from solutions import keras_cnn as ref
 
 SEED = 20260505

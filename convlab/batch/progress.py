@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
-from graders.batch.tasks import StudentLine
+from convlab.batch.tasks import StudentLine
 
 
 class Progress:

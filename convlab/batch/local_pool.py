@@ -14,9 +14,9 @@ from pathlib import Path
 
 import psutil
 
-from graders.batch.progress import Progress
-from graders.batch.tasks import MAX_ATTEMPTS, STARTED, OnResult, Outcome, Task
-from graders.batch.worker import _worker_main
+from convlab.batch.progress import Progress
+from convlab.batch.tasks import MAX_ATTEMPTS, STARTED, OnResult, Outcome, Task
+from convlab.batch.worker import _worker_main
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""ConvLab: the grading engine, its nbgrader integration, class-scale grading and the CLI."""

@@ -1,0 +1,160 @@
+"""Command line: `python -m convlab check NOTEBOOK.ipynb [--assignment ID] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+from pathlib import Path
+
+from convlab import engine
+from convlab.checking import report
+from convlab.runtime.sandbox import SandboxUnavailable
+from convlab.settings import REPO_ROOT
+
+
+def _guess_assignment(path: Path, course_root: Path) -> str:
+    """The assignment whose source folder holds a notebook of this name (parent folder first)."""
+    parent = path.resolve().parent.name
+    if (course_root / "source" / parent / path.name).exists():
+        return parent
+    matches = sorted(p.parent.name for p in (course_root / "source").glob(f"*/{path.name}"))
+    if len(matches) == 1:
+        return matches[0]
+    raise SystemExit(f"cannot tell which assignment {path.name} belongs to; pass --assignment")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = Path(args.notebook)
+    root = Path(args.course_root)
+    assignment = args.assignment or _guess_assignment(path, root)
+    from convlab.integration.nbgrader_plugin import configured_settings
+
+    settings = configured_settings(root)
+    if args.allow_unsandboxed:
+        settings = dataclasses.replace(settings, allow_unsandboxed=True)
+    try:
+        result = engine.grade(path, assignment, path.stem, course_root=root, settings=settings)
+    except SandboxUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.json:
+        sys.stdout.write(json.dumps(report.notebook_json(result)) + "\n")
+    else:
+        print(report.notebook_text(result))
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from convlab.dev import authoring
+
+    root = Path(args.course_root)
+    for nb_path in sorted((root / "source" / args.assignment).glob("*.ipynb")):
+        changed = authoring.sync(args.assignment, nb_path.stem, root)
+        print(f"{nb_path}: {', '.join(changed) if changed else 'already in sync'}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from convlab.dev import demo
+
+    return demo.main(args.assignments)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from convlab.dev import bench
+
+    return bench.main(args.assignment, args.copies)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from convlab import batch
+    from convlab.batch import class_report
+
+    root = Path(args.course_root)
+    try:
+        result = batch.run_batch(root, args.assignment, workers=args.workers, students=args.student or None,
+                                 force=args.force, db_url=args.db, scheduler=args.scheduler, timeout=args.timeout)
+    except SandboxUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(batch.summary(root, args.assignment, result, args.db))
+    if not args.no_report:
+        print(f"reports: {class_report.write_reports(root, args.assignment, args.db)}")
+    if result.interrupted:
+        return 130
+    return 3 if result.failed else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from convlab.batch import class_report
+
+    print(class_report.write_reports(Path(args.course_root), args.assignment, args.db))
+    return 0
+
+
+def cmd_bench_class(args: argparse.Namespace) -> int:
+    from convlab.dev import bench_class
+
+    per_assignment = {}
+    for spec in args.students_for or []:
+        name, _, count = spec.partition("=")
+        if not count.isdigit() or int(count) < 1:
+            print(f"--students-for wants ASSIGNMENT=N, got {spec!r}", file=sys.stderr)
+            return 2
+        per_assignment[name] = int(count)
+    return bench_class.main(args.students, args.assignment or None, per_assignment)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m convlab", description=__doc__)
+    parser.add_argument("--course-root", default=str(REPO_ROOT), help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="grade one notebook outside nbgrader")
+    check.add_argument("notebook")
+    check.add_argument("--assignment", help="assignment id, e.g. 02_conv1d")
+    check.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    check.add_argument("--allow-unsandboxed", action="store_true",
+                       help="grade even if the kernel cannot be sandboxed (your own notebook on a laptop)")
+    check.set_defaults(func=cmd_check)
+    sync = sub.add_parser("sync", help="write solutions/ into the source notebook's solution cells")
+    sync.add_argument("assignment")
+    sync.set_defaults(func=cmd_sync)
+    demo = sub.add_parser("demo", help="grade a demo class end to end with nbgrader")
+    demo.add_argument("assignments", nargs="+")
+    demo.set_defaults(func=cmd_demo)
+    bench = sub.add_parser("bench", help="engine vs bare nbclient: seconds per notebook, peak RSS")
+    bench.add_argument("assignment")
+    bench.add_argument("--copies", type=int, default=10)
+    bench.set_defaults(func=cmd_bench)
+    batch = sub.add_parser("batch", help="grade a whole class in parallel, as nbgrader autograde does")
+    batch.add_argument("assignment")
+    batch.add_argument("--workers", type=int, help="local worker processes (default: number of CPUs)")
+    batch.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    batch.add_argument("--force", action="store_true", help="grade again what is already graded")
+    batch.add_argument("--db", help="gradebook URL (default: db_url of nbgrader_config.py), "
+                                    "e.g. postgresql://user@host/convlab")
+    batch.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
+    batch.add_argument("--timeout", type=float, default=1800.0, help="seconds before a submission is killed")
+    batch.add_argument("--no-report", action="store_true", help="do not write reports/<assignment>/")
+    batch.set_defaults(func=cmd_batch)
+    rep = sub.add_parser("report", help="write reports/<assignment>/ (grades.csv, item analysis, report.html)")
+    rep.add_argument("assignment")
+    rep.add_argument("--db", help="gradebook URL (default: db_url of nbgrader_config.py)")
+    rep.set_defaults(func=cmd_report)
+    bench_cls = sub.add_parser("bench-class", help="serial nbgrader vs batch on a synthetic class")
+    bench_cls.add_argument("--students", type=int, default=40)
+    bench_cls.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    bench_cls.add_argument("--students-for", action="append", metavar="ASSIGNMENT=N",
+                           help="a different class size for one assignment (repeatable)")
+    bench_cls.set_defaults(func=cmd_bench_class)
+    args = parser.parse_args(argv)
+    # Logs go to stderr so that --json keeps stdout to exactly one object.
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Developer tools: benchmarks, the demo class, the corpus of typical answers, notebook sync."""

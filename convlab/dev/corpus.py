@@ -1,0 +1,86 @@
+"""Building submissions from the release: the reference answer, and answers with one mistake.
+
+Used by the demo class, the benchmark and the tests. A corpus entry is one Python file holding what
+a student wrote for one function, with a header the tests read:
+
+    # function: conv1d
+    # loses: conv1d_modes conv1d_inputs
+    # message: kernel not flipped
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from convlab.dev.authoring import strip_markers
+from convlab.notebook import nbgrader_meta, source_notebook_path
+from convlab.settings import REPO_ROOT
+
+_HEADER = re.compile(r"^#\s*(function|loses|message):[ \t]*(.*?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class CorpusEntry:
+    """A (wrong or correct) student answer for one function."""
+
+    name: str
+    function: str
+    loses: tuple[str, ...]
+    message: str
+    code: str
+
+
+def read_corpus_entry(path: Path) -> CorpusEntry:
+    text = path.read_text()
+    header = {key: value for key, value in _HEADER.findall(text)}
+    if "function" not in header:
+        raise ValueError(f"{path}: missing '# function:' header")
+    return CorpusEntry(path.stem, header["function"], tuple(header.get("loses", "").split()),
+                       header.get("message", ""), text)
+
+
+def corpus(assignment: str, correct: bool = False, root: Path = REPO_ROOT) -> list[CorpusEntry]:
+    folder = root / "tests" / "corpus" / (assignment + ("_correct" if correct else ""))
+    return [read_corpus_entry(p) for p in sorted(folder.glob("*.py"))]
+
+
+def release_notebook(assignment: str, notebook: str, root: Path = REPO_ROOT) -> NotebookNode:
+    return nbformat.read(root / "release" / assignment / f"{notebook}.ipynb", as_version=4)
+
+
+def reference_submission(assignment: str, notebook: str, root: Path = REPO_ROOT) -> NotebookNode:
+    """The release notebook with every answer cell filled in from the source's solutions."""
+    source = nbformat.read(source_notebook_path(root, assignment, notebook), as_version=4)
+    answers = {nbgrader_meta(c).get("grade_id"): strip_markers(c.source)
+               for c in source.cells if nbgrader_meta(c).get("solution")}
+    nb = release_notebook(assignment, notebook, root)
+    for cell in nb.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if nbgrader_meta(cell).get("solution") and grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def with_answer(nb: NotebookNode, grade_id: str, code: str) -> NotebookNode:
+    """A copy of `nb` whose answer cell `grade_id` holds `code`."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == grade_id:
+            cell.source = code
+            return nb
+    raise KeyError(f"no answer cell {grade_id!r}")
+
+
+def write_submission(nb: NotebookNode, submitted_root: Path, student: str, assignment: str,
+                     notebook: str) -> Path:
+    folder = submitted_root / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{notebook}.ipynb"
+    nbformat.write(nb, path)
+    return path

@@ -1,0 +1,233 @@
+"""Grade one notebook: prepare it, run it in a sandboxed kernel, run the hidden checks, score."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from convlab.checking.checks import calls_function
+from convlab.checking.pytest_plugin import CheckOutcome, Reliance, run_checks
+from convlab.notebook import (
+    BrokenNotebook,
+    GradedItem,
+    ManualItem,
+    load_submission,
+    prepare_submission,
+    read_layout,
+    read_source,
+)
+from convlab.runtime.kernel import KernelDied, StudentKernel
+from convlab.runtime.student import CellRun, Student
+from convlab.settings import REPO_ROOT, SandboxSettings
+
+log = logging.getLogger(__name__)
+
+
+def _beside_notebook(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix != ".ipynb" and not p.name.startswith((".", "__pycache__")))
+
+
+def grader_dir(course_root: Path, assignment: str) -> Path:
+    """Hidden graders of assignment `02_conv1d` live in `graders/a02_conv1d/`."""
+    return course_root / "graders" / f"a{assignment}"
+
+
+@dataclass
+class CheckResult:
+    check_id: str
+    description: str
+    score: float
+    max_score: float
+    passed_cases: int
+    total_cases: int
+    message: str
+    images: list[bytes] = field(default_factory=list)  # PNGs of the first failure that has any
+    # The known mistake named by the first failure that names one ('' if none): an id of the
+    # assignment's mistakes.py, carried as data to the feedback and the class item analysis.
+    mistake_id: str = ""
+    # Checks this check relies on (through a student function it uses), and those of them that
+    # failed: when a relied-on check failed, the message names it first.
+    relies_on: list[str] = field(default_factory=list)
+    blocked_by: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.total_cases > 0 and self.passed_cases == self.total_cases
+
+
+def _fully_passed(outcome: CheckOutcome | None) -> bool:
+    return outcome is not None and bool(outcome.cases) and all(c.passed for c in outcome.cases)
+
+
+def _relied_on(relies: tuple[Reliance, ...], outcomes: dict[str, CheckOutcome],
+               calls: Callable[[str, str], bool]) -> tuple[list[str], list[str], str]:
+    """(relied-on checks, those that failed, a sentence naming the failed ones for the student)."""
+    relied, failed, parts = [], [], []
+    for reliance in relies:
+        if reliance.caller is not None and not calls(reliance.caller, reliance.function):
+            continue
+        relied.extend(reliance.checks)
+        bad = [cid for cid in reliance.checks if cid in outcomes and not _fully_passed(outcomes[cid])]
+        failed.extend(bad)
+        if bad:
+            parts.append(f"your `{reliance.function}`, which failed its check "
+                         + ", ".join(f"`{cid}`" for cid in bad))
+    note = ("This check uses " + "; and ".join(parts) + ": fix that first. ") if parts else ""
+    return relied, failed, note
+
+
+@dataclass
+class ItemResult:
+    """One graded test cell: its score is the sum of its checks' scores."""
+
+    grade_id: str
+    max_score: float
+    checks: list[CheckResult]
+
+    @property
+    def score(self) -> float:
+        return round(min(self.max_score, sum(c.score for c in self.checks)), 4)
+
+
+@dataclass
+class NotebookResult:
+    assignment: str
+    notebook: str
+    items: list[ItemResult]
+    manual: list[ManualItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cell_runs: list[CellRun] = field(default_factory=list)
+    broken: str = ""
+    # Wall seconds of each phase: "kernel start", "notebook" (all cells), "checks". The check
+    # session starts collecting while the kernel boots, so "checks" counts from the notebook's end.
+    timings: dict[str, float] = field(default_factory=dict)
+    kernel_peak_rss: int = 0  # bytes: the kernel process's peak resident memory, over restarts
+
+    @property
+    def score(self) -> float:
+        return round(sum(i.score for i in self.items), 4)
+
+    @property
+    def max_score(self) -> float:
+        return sum(i.max_score for i in self.items)
+
+
+def _score_item(item: GradedItem, outcomes: dict[str, CheckOutcome], reason: str,
+                calls: Callable[[str, str], bool] = lambda caller, function: True) -> ItemResult:
+    """Score one test cell from its checks' outcomes.
+
+    calls(caller, function): whether the student's `caller` uses their `function` (for relies_on
+    declarations that name a caller).
+    """
+    weights = {cid: (outcomes[cid].weight if cid in outcomes else 1.0) for cid in item.checks}
+    total_weight = sum(weights.values())
+    checks = []
+    for cid in item.checks:
+        share = item.points * weights[cid] / total_weight
+        outcome = outcomes.get(cid)
+        if outcome is None or not outcome.cases:
+            checks.append(CheckResult(cid, "", 0.0, share, 0, 0, reason or "not graded"))
+            continue
+        failures = [c for c in outcome.cases if not c.passed]
+        passed = len(outcome.cases) - len(failures)
+        relied, blocked, note = _relied_on(outcome.relies_on, outcomes, calls)
+        message = ""
+        if failures:
+            message = (note if note else "") + failures[0].message
+            if len(failures) > 1:
+                message += f" ({len(failures)} of {len(outcome.cases)} cases failed)"
+        else:
+            blocked = []
+        images = next((c.images for c in failures if c.images), [])
+        mistake_id = next((c.mistake_id for c in failures if c.mistake_id), "")
+        checks.append(CheckResult(cid, outcome.description, share * outcome.fraction,
+                                  share, passed, len(outcome.cases), message, list(images),
+                                  mistake_id, relied, blocked))
+    return ItemResult(item.grade_id, item.points, checks)
+
+
+def zero_result(assignment: str, notebook: str, layout_items: list[GradedItem],
+                manual: list[ManualItem], reason: str) -> NotebookResult:
+    items = [_score_item(item, {}, reason) for item in layout_items]
+    return NotebookResult(assignment, notebook, items, manual, broken=reason)
+
+
+def grade(
+    submission: Path | NotebookNode,
+    assignment: str,
+    notebook: str,
+    *,
+    course_root: Path = REPO_ROOT,
+    settings: SandboxSettings | None = None,
+) -> NotebookResult:
+    """Grade one submitted notebook against the source notebook of `assignment`.
+
+    Never raises for anything the submission does; problems end up in the result's messages.
+    """
+    layout = read_layout(read_source(course_root, assignment, notebook))
+    if isinstance(submission, Path):
+        try:
+            nb = load_submission(submission)
+        except BrokenNotebook as exc:
+            reason = f"Your notebook could not be read: {exc}. Nothing in it was graded."
+            return zero_result(assignment, notebook, layout.items, layout.manual, reason)
+    else:
+        nb = submission
+    prepared = prepare_submission(nb, layout)
+    wanted = {cid for item in layout.items for cid in item.checks}
+    files = _beside_notebook(course_root / "release" / assignment)
+    if isinstance(submission, Path):
+        # Files the course ships (data, helper modules) come from the release, never from the
+        # student's copy, so an edited helper cannot change what the grader measures.
+        shipped = {p.name for p in files}
+        files += [p for p in _beside_notebook(submission.parent) if p.name not in shipped]
+    kernel = StudentKernel(settings, files=files)
+    student = Student(kernel, prepared.cells)
+    timings: dict[str, float] = {}
+    launched = time.perf_counter()
+
+    def run_notebook() -> None:
+        # Called by the check session after collecting: the kernel booted meanwhile.
+        kernel.wait_ready()
+        timings["kernel start"] = time.perf_counter() - launched
+        student.run_notebook()
+        timings["notebook"] = time.perf_counter() - launched - timings["kernel start"]
+
+    try:
+        kernel.launch()
+        collected = run_checks(grader_dir(course_root, assignment), student, wanted, run_notebook)
+        timings["checks"] = time.perf_counter() - launched - sum(timings.values())
+    finally:
+        kernel.shutdown()
+    if isinstance(collected.prepare_error, KernelDied):
+        reason = f"The notebook could not be run: {collected.prepare_error}."
+        result = zero_result(assignment, notebook, layout.items, layout.manual, reason)
+        result.notes = prepared.notes
+        return result
+    if collected.prepare_error is not None:
+        raise collected.prepare_error
+    missing = wanted - set(collected.outcomes)
+    if missing:
+        log.error("checks named in the source but missing from the graders: %s", sorted(missing))
+    functions = student.defined_functions()
+
+    def calls(caller: str, function: str) -> bool:
+        return calls_function(functions, caller, function)
+
+    items = [_score_item(item, collected.outcomes, "", calls) for item in layout.items]
+    notes = ([kernel.sandbox_note] if kernel.sandbox_note else []) + list(prepared.notes)
+    for run in student.runs:
+        if run.result.status == "died":
+            notes.append(f"cell {run.cell.index + 1} made the kernel die; it was skipped")
+        elif run.result.status == "timeout":
+            notes.append(f"cell {run.cell.index + 1} {run.result.error}; it was skipped")
+    return NotebookResult(assignment, notebook, items, layout.manual, notes, student.runs,
+                          timings=timings, kernel_peak_rss=kernel.peak_rss_bytes)

@@ -1,0 +1,1 @@
+"""nbgrader integration: the autograde preprocessor, the gradebook, LMS collection."""
