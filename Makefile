@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | md5sum | cut -c1-12)
 # Every folder of source/ is an assignment.
 ASSIGNMENTS := $(sort $(notdir $(wildcard source/*)))
 export PYTHONPATH := $(CURDIR)
@@ -14,9 +14,11 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 
 .PHONY: setup sandbox-deps release demo test test-fast lint bench bench-class test-deps sync clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# The `convlab` command (convlab/cli.py), from this checkout.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 setup: $(STAMP) sandbox-deps

@@ -151,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
                            help="a different class size for one assignment (repeatable)")
     bench_cls.set_defaults(func=cmd_bench_class)
     args = parser.parse_args(argv)
+    # The course's own packages (solutions/, hidden graders/) import from its root, wherever the
+    # `convlab` command was started.
+    if args.course_root not in sys.path:
+        sys.path.insert(0, args.course_root)
     # Logs go to stderr so that --json keeps stdout to exactly one object.
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(message)s")
     return args.func(args)

@@ -19,13 +19,13 @@ import numpy as np
 import pytest
 
 import solutions.conv2d as reference
+from convlab.checking.cases import case_kwargs, submission_seed
 from convlab.checking.checks import CheckFailure
 from convlab.dev.corpus import read_corpus_entry
 from convlab.runtime.bridge import Returned
 from convlab.runtime.student import StudentError
 from convlab.settings import REPO_ROOT
 from graders.a03_conv2d import grade_conv2d as graders
-from graders.cases import case_kwargs, submission_seed
 
 FOLDER = REPO_ROOT / "tests" / "corpus" / "03_conv2d_inprocess"
 ENTRIES = [read_corpus_entry(p) for p in sorted(FOLDER.glob("*.py"))]

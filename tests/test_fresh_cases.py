@@ -1,4 +1,4 @@
-"""Cases drawn per submission (graders/cases.py): the same code draws the same cases, other code draws
+"""Cases drawn per submission (convlab/checking/cases.py): the same code draws the same cases, other code draws
 others, and an answer copied from the feedback into a table passes the fixed cases but not the fresh
 ones. The engine-level proof (such entries lose points when graded) is in the corpus tests."""
 
@@ -9,11 +9,11 @@ import importlib
 import numpy as np
 import pytest
 
+from convlab.checking.cases import FRESH_PREFIX, case_kwargs, case_values, cases, submission_seed
 from convlab.checking.checks import CheckFailure
 from convlab.dev.corpus import corpus
 from convlab.runtime.student import StudentError
 from convlab.settings import REPO_ROOT
-from graders.cases import FRESH_PREFIX, case_kwargs, case_values, cases, submission_seed
 
 HARDCODED = [(a, e) for a in ("01_image_tasks", "02_conv1d", "04_stacked_convs")
              for e in corpus(a) if e.name.endswith("_hardcoded_from_feedback")]

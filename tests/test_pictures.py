@@ -1,4 +1,4 @@
-"""Failure pictures (graders/pictures.py): drawn once per check, titled panels, data kept intact."""
+"""Failure pictures (convlab/checking/pictures.py): drawn once per check, titled panels, data kept intact."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from convlab.checking.checks import CheckFailure
-from graders.pictures import (
+from convlab.checking.pictures import (
     PicturedFailure,
     image_panels,
     with_boxes,

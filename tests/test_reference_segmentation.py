@@ -22,7 +22,7 @@ from graders.a07_segmentation import grade_segmentation as T
 from graders.a07_segmentation.mistakes import MISTAKES
 from solutions import segmentation as ref
 
-# Fresh cases as a submission would draw them (graders.cases): Keras must agree on those too.
+# Fresh cases as a submission would draw them (convlab.checking.cases): Keras must agree on those too.
 FRESH = np.random.default_rng(2026)
 
 

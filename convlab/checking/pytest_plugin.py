@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
+from convlab.checking import cases as case_lists
 from convlab.checking.checks import CheckFailure
 from convlab.runtime.student import PendingCall, Student, StudentError
-from graders import cases as case_lists
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ class CollectResults:
         config.addinivalue_line("markers", "relies_on(function, *check_ids, caller=None): the check "
                                            "uses a student function that these checks grade")
         config.addinivalue_line("markers", "cases(fixed, fresh=None, argname='case', ids=None): fixed "
-                                           "cases plus cases drawn per submission (graders.cases)")
+                                           "cases plus cases drawn per submission (convlab.checking.cases)")
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         """Parametrize `cases`-marked checks: fixed cases, then the submission's fresh cases."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from convlab.checking.cases import submission_seed
 from convlab.notebook import StudentCell
 from convlab.runtime.bridge import (
     KERNEL_BOOTSTRAP,
@@ -28,7 +29,6 @@ from convlab.runtime.bridge import (
     write_call,
 )
 from convlab.runtime.kernel import ExecResult, KernelDied, StudentKernel
-from graders.cases import submission_seed
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convlab.checking.cases import cases, rng_for
 from convlab.checking.checks import CheckFailure, Mistake, expect_array, first_mistake, hint_text, mistakes_from
+from convlab.checking.pictures import with_boxes
 from convlab.runtime.student import StudentError
 from graders.a01_image_tasks.mistakes import MISTAKES
-from graders.cases import cases, rng_for
-from graders.pictures import with_boxes
 from solutions import image_tasks as ref
 
 SEED = 20260101

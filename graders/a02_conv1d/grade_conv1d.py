@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 
+from convlab.checking.cases import cases, rng_for
 from convlab.checking.checks import (
     CheckFailure,
     expect_array,
@@ -18,10 +19,9 @@ from convlab.checking.checks import (
     expect_without_library,
     mistakes_from,
 )
+from convlab.checking.pictures import with_signals
 from convlab.runtime.bridge import FunctionSpec
 from graders.a02_conv1d.mistakes import MISTAKES
-from graders.cases import cases, rng_for
-from graders.pictures import with_signals
 from solutions import conv1d as ref
 
 SEED = 20260204

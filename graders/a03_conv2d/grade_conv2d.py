@@ -14,6 +14,7 @@ import functools
 import numpy as np
 import pytest
 
+from convlab.checking.cases import cases, rng_for
 from convlab.checking.checks import (
     BANNED_CONVOLUTION,
     CheckFailure,
@@ -23,12 +24,11 @@ from convlab.checking.checks import (
     expect_without_library,
     mistakes_from,
 )
+from convlab.checking.pictures import with_picture
 from convlab.runtime.bridge import FunctionSpec
 from convlab.runtime.student import StudentError
 from graders.a03_conv2d.mistakes import MISTAKES, SOBEL_KERNELS
 from graders.a03_conv2d.vectorised import loops_reached, per_pixel_seconds
-from graders.cases import cases, rng_for
-from graders.pictures import with_picture
 from solutions import conv2d as ref
 
 SEED = 20260311

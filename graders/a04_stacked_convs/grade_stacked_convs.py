@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convlab.checking.cases import cases
 from convlab.checking.checks import (
     CheckFailure,
     Mistake,
@@ -24,11 +25,10 @@ from convlab.checking.checks import (
     hint_text,
     mistakes_from,
 )
+from convlab.checking.pictures import with_picture
 from convlab.runtime.bridge import Returned
 from graders.a04_stacked_convs import cases as C
 from graders.a04_stacked_convs.mistakes import MISTAKES
-from graders.cases import cases
-from graders.pictures import with_picture
 from solutions import stacked_convs as ref
 
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convlab.checking.cases import cases, rng_for
 from convlab.checking.checks import (
     CheckFailure,
     Mistake,
@@ -24,13 +25,12 @@ from convlab.checking.checks import (
     hint_text,
     mistakes_from,
 )
+from convlab.checking.pictures import with_gallery, with_picture
 from convlab.runtime.bridge import KerasModelSpec, Returned
 from convlab.runtime.student import StudentError
 from graders.a05_keras_cnn import grader_model
 from graders.a05_keras_cnn import protocol as P
 from graders.a05_keras_cnn.mistakes import MISTAKES
-from graders.cases import cases, rng_for
-from graders.pictures import with_gallery, with_picture
 from solutions import keras_cnn as ref
 
 SEED = 20260505

@@ -1,7 +1,7 @@
 """Seeded hidden cases of 07_segmentation, and the U-Net each `build_unet` case must equal, as data.
 
 Every generator takes a name (the fixed cases, seeded per check, so adding a case to one check never
-changes another's) or a submission's own generator (the fresh cases of `graders.cases`, which a
+changes another's) or a submission's own generator (the fresh cases of `convlab.checking.cases`, which a
 table of values copied from the feedback cannot answer). Sizes are odd and even, inputs and kernels non-square, strides and
 rates 1-3 (kernels larger and smaller than the stride), several channels in and out; label maps
 have classes absent from both maps, classes only in the prediction and any number of axes. Nothing
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from graders import cases as graders_cases
+from convlab.checking import cases as graders_cases
 
 SEED = 20260707
 

@@ -1,5 +1,5 @@
 """Hidden graders of assignment 07_segmentation. One test function per check over its cases: fixed
-ones, and fresh ones drawn from the submission's own code (`graders.cases`).
+ones, and fresh ones drawn from the submission's own code (`convlab.checking.cases`).
 
 Cases come from `cases.py` (seeded, never the notebook's examples). Expected values come from the
 numpy reference in `solutions/segmentation.py`, which `tests/test_reference_segmentation.py` proves
@@ -18,14 +18,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convlab.checking.cases import cases
 from convlab.checking.checks import CheckFailure, banned_library_use, expect_array, expect_int, mistakes_from
+from convlab.checking.pictures import with_gallery, with_picture
 from convlab.runtime.bridge import Returned
 from convlab.runtime.student import StudentError
 from graders.a07_segmentation import cases as C
 from graders.a07_segmentation import protocol as P
 from graders.a07_segmentation.mistakes import MISTAKES
-from graders.cases import cases
-from graders.pictures import with_gallery, with_picture
 from solutions import segmentation as ref
 
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
