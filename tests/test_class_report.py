@@ -98,6 +98,9 @@ def test_item_analysis_names_the_common_mistake(reported):
     assert modes["cell"] == "test_conv1d" and int(modes["students"]) == 4
     assert float(modes["pass_rate"]) == pytest.approx(0.25)  # only the reference passes every case
     assert modes["most_common_mistake"] == "no_flip" and int(modes["mistake_count"]) == 1
+    # conv1d_no_library relies on conv1d_modes: the no-flip and the untouched notebooks fail both
+    # (the broken one is not graded).
+    assert int(rows["conv1d_no_library"]["failed_with_relied_on_check"]) == 2
     assert float(rows["moving_average_values"]["pass_rate"]) == pytest.approx(0.5)
 
 

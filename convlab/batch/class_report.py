@@ -185,12 +185,12 @@ def write_item_analysis_csv(data: ClassData, path: Path) -> None:
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["check", "cell", "max_points", "students", "mean_score", "pass_rate",
-                    "most_common_mistake", "mistake_count", "most_common_failure"])
+                    "most_common_mistake", "mistake_count", "most_common_failure", "failed_with_relied_on_check"])
         for r in data.items:
             mistake, count = r.mistakes.most_common(1)[0] if r.mistakes else ("", 0)
             failure = r.messages.most_common(1)[0][0] if r.messages else ""
             w.writerow([r.check_id, r.cell, f"{r.max_score:g}", len(r.scores), f"{r.mean:.3f}",
-                        f"{r.pass_rate:.3f}", mistake, count, failure])
+                        f"{r.pass_rate:.3f}", mistake, count, failure, r.blocked])
 
 
 def _png(fig) -> str:  # noqa: ANN001
