@@ -25,8 +25,9 @@ from conftest import ASSIGNMENT, NOTEBOOK, copy_course, reference_of, release_of
 
 from convlab import engine
 from convlab.dev.corpus import with_answer
-from convlab.runtime.kernel import StudentKernel, _scratch_parent
+from convlab.runtime.kernel import StudentKernel
 from convlab.runtime.sandbox import ROOT_ALLOWLIST, SandboxUnavailable
+from convlab.runtime.scratch import scratch_parent
 from convlab.settings import REPO_ROOT, SandboxSettings
 
 # The kernel-side snooper: everything it learns comes back as JSON on stdout (direct kernel test)
@@ -100,7 +101,7 @@ def canaries(tmp_path_factory) -> Iterator[dict]:
     (host_tmp / "secret.txt").write_text(token)
     (host_tmp / "conv1d_solution.py").write_text(f"# {token}\n{solution}")
     # A neighbouring kernel's scratch folder.
-    neighbour = _scratch_parent() / f"k-{secrets.token_hex(16)}"
+    neighbour = scratch_parent() / f"k-{secrets.token_hex(16)}"
     neighbour.mkdir(mode=0o755)
     (neighbour / "answers.py").write_text(f"# {token}\n{solution}")
     os.chmod(neighbour / "answers.py", 0o644)

@@ -52,7 +52,7 @@ def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
     if not scheduler:
         # Refuse once, before any work, rather than once per submission (SandboxUnavailable).
         from convlab.integration.nbgrader_plugin import configured_settings
-        from convlab.runtime.kernel import sandbox_note
+        from convlab.runtime.scratch import sandbox_note
 
         sandbox_note(configured_settings(course_root))
     url = gradebook_db.resolve_db_url(db_url, course_root)

@@ -19,6 +19,7 @@ import pytest
 
 from convlab.checking import cases as case_lists
 from convlab.checking.checks import CheckFailure
+from convlab.checking.pytest_adapter import argnames
 from convlab.runtime.student import PendingCall, Student, StudentError
 
 log = logging.getLogger(__name__)
@@ -118,14 +119,14 @@ def _prefetchable(item: pytest.Item) -> bool:
     if not isinstance(item, pytest.Function):
         return False
     params = item.callspec.params if hasattr(item, "callspec") else {}
-    return all(name == "student" or name in params for name in item._fixtureinfo.argnames)
+    return all(name == "student" or name in params for name in argnames(item))
 
 
 def _run_body(item: pytest.Function, recorder: _Recorder) -> None:
     """Run a prefetchable case's body with the recorder as its `student`; raises what it raises."""
     params = dict(item.callspec.params) if hasattr(item, "callspec") else {}
     params["student"] = recorder
-    item.obj(**{name: params[name] for name in item._fixtureinfo.argnames})
+    item.obj(**{name: params[name] for name in argnames(item)})
 
 
 def check_id_of(item: pytest.Item) -> str:
@@ -268,7 +269,7 @@ class CollectResults:
         Letting pytest fail the test would format a traceback of grader source for every failed
         case, which costs tens of milliseconds each and must never be shown anyway.
         """
-        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        args = {name: pyfuncitem.funcargs[name] for name in argnames(pyfuncitem)}
         check = self._outcome(pyfuncitem)
         self._prefetch_check(check.check_id)
         try:

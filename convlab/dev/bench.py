@@ -23,7 +23,7 @@ from nbclient import NotebookClient
 
 from convlab import engine
 from convlab.dev.corpus import reference_submission, write_submission
-from convlab.runtime.kernel import peak_rss_of
+from convlab.runtime.scratch import peak_rss_of
 from convlab.settings import REPO_ROOT
 
 # Engine seconds per notebook may exceed bare nbclient by at most this factor.

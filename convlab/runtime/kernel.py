@@ -23,7 +23,8 @@ import psutil
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
-from convlab.runtime.sandbox import kernel_launch, require_sandbox
+from convlab.runtime.sandbox import kernel_launch
+from convlab.runtime.scratch import peak_rss_of, sandbox_note, scratch_parent
 from convlab.settings import SandboxSettings, venv_python
 
 log = logging.getLogger(__name__)
@@ -40,21 +41,6 @@ CPU_LOG_ENV = "CONVLAB_KERNEL_CPU_LOG"
 IDLE_CPU_SHARE = 0.25
 # Whatever it does, an item stops after this many times its wall-clock timeout.
 WALL_BACKSTOP = 4
-
-
-def peak_rss_of(pid: int) -> int:
-    """A process's peak resident memory in bytes (VmHWM; 0 when it cannot be read).
-
-    The kernel's own high-water mark is exact and free, unlike sampling its RSS from outside.
-    """
-    try:
-        with open(f"/proc/{pid}/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
 
 
 class KernelDied(RuntimeError):
@@ -79,28 +65,6 @@ class ExecResult:
         return self.status == "ok"
 
 
-def _default_scratch() -> str:
-    # Every call to a student function creates and removes a few files: on a RAM disk that costs
-    # microseconds, on an ext4 disk mounted with `discard` several milliseconds per file.
-    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK | os.X_OK):
-        return "/dev/shm/convlab-scratch"
-    return "/tmp/convlab-scratch"
-
-
-def _scratch_parent() -> Path:
-    parent = Path(os.environ.get("CONVLAB_SCRATCH") or _default_scratch())
-    parent.mkdir(parents=True, exist_ok=True)
-    # Traversable but not listable: a kernel cannot discover its neighbours' random folder names.
-    os.chmod(parent, 0o711)
-    return parent
-
-
-def sandbox_note(settings: SandboxSettings) -> str | None:
-    """None when kernels will run sandboxed; the report's one-line note when the configuration
-    allows grading without the sandbox; SandboxUnavailable otherwise."""
-    return require_sandbox(settings, venv_python(), _scratch_parent() / ".sandbox")
-
-
 class StudentKernel:
     """A kernel that runs one student's code under the sandbox limits.
 
@@ -114,7 +78,7 @@ class StudentKernel:
     ) -> None:
         self.settings = settings or SandboxSettings()
         self.python = venv_python()
-        parent = _scratch_parent()
+        parent = scratch_parent()
         self.support = parent / ".sandbox"
         # Refuse before any file is copied: an unsandboxed kernel is an error unless allowed.
         self.sandbox_note = sandbox_note(self.settings)
