@@ -192,7 +192,7 @@ def _picture_outputs(item: engine.ItemResult) -> list[NotebookNode]:
         nbformat.v4.new_output("display_data", data={
             "image/png": base64.b64encode(png).decode("ascii"),
             "text/plain": f"<picture for {check.check_id}>",
-        })
+        }, metadata={"image/png": {"alt": report.picture_alt(check)}})
         for check in item.checks for png in check.images
     ]
 
