@@ -115,7 +115,7 @@ def test_commit_replaces_the_folder_whole(tmp_path):
     old = tmp_path / "autograded" / "ann" / ASSIGNMENT
     old.mkdir(parents=True)
     (old / "stale.txt").write_text("old")
-    outcome = batch.Outcome("ann", ASSIGNMENT, True, {"conv1d.ipynb": (b"{}", 0o444), "data/x.csv": (b"1", 0o444)})
+    outcome = batch.TaskResult("ann", ASSIGNMENT, True, {"conv1d.ipynb": (b"{}", 0o444), "data/x.csv": (b"1", 0o444)})
     batch.commit(tmp_path, outcome)
     files = sorted(str(p.relative_to(old)) for p in old.rglob("*") if p.is_file())
     assert files == ["conv1d.ipynb", "data/x.csv"]

@@ -25,7 +25,7 @@ from convlab.batch.commit import commit
 from convlab.batch.progress import Progress
 from convlab.batch.run import BatchResult, run_batch, summary
 from convlab.batch.selection import needs_grading, submissions
-from convlab.batch.tasks import STAGING, Outcome, StudentLine, Task
+from convlab.batch.tasks import STAGING, StudentLine, Task, TaskResult
 
-__all__ = ["STAGING", "BatchResult", "Outcome", "Progress", "StudentLine", "Task", "commit", "needs_grading",
+__all__ = ["STAGING", "BatchResult", "TaskResult", "Progress", "StudentLine", "Task", "commit", "needs_grading",
            "run_batch", "submissions", "summary"]

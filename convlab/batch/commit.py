@@ -6,10 +6,10 @@ import os
 import shutil
 from pathlib import Path
 
-from convlab.batch.tasks import STAGING, Outcome
+from convlab.batch.tasks import STAGING, TaskResult
 
 
-def commit(course_root: Path, outcome: Outcome) -> None:
+def commit(course_root: Path, outcome: TaskResult) -> None:
     """Write the autograded folder under a staging name, then rename it into place."""
     auto = course_root / "autograded"
     staging = auto / STAGING / f"{outcome.student}-{os.getpid()}"

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from convlab.batch.progress import Progress
-from convlab.batch.tasks import MAX_ATTEMPTS, OnResult, Outcome, Task
+from convlab.batch.tasks import MAX_ATTEMPTS, OnResult, Task, TaskResult
 from convlab.batch.worker import grade_task
 
 
@@ -42,7 +42,7 @@ def run_dask(tasks: list[Task], scheduler: str, on_result: OnResult, progress: P
                         futures[retry.key] = (retry, task)
                         done.add(retry)
                         continue
-                    outcome = Outcome(task.student, task.assignment, False,
+                    outcome = TaskResult(task.student, task.assignment, False,
                                       error=f"Dask task failed: {type(exc).__name__}: {exc}")
                 progress.update(on_result(outcome))
         except BaseException:

@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 
 from convlab.batch.progress import Progress
-from convlab.batch.tasks import MAX_ATTEMPTS, STARTED, OnResult, Outcome, Task
+from convlab.batch.tasks import MAX_ATTEMPTS, STARTED, OnResult, Task, TaskResult
 from convlab.batch.worker import _worker_main
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def run_local(tasks: list[Task], workers: int, timeout: float, on_result: OnResu
             task.attempt += 1
             pending.appendleft(task)
         else:
-            progress.update(on_result(Outcome(task.student, task.assignment, False, error=why)))
+            progress.update(on_result(TaskResult(task.student, task.assignment, False, error=why)))
 
     try:
         while pending or busy:

@@ -17,7 +17,7 @@ from convlab.batch.dask_cluster import run_dask
 from convlab.batch.local_pool import run_local
 from convlab.batch.progress import Progress
 from convlab.batch.selection import needs_grading, read_task, students_in_gradebook, submissions
-from convlab.batch.tasks import DEFAULT_TIMEOUT, STAGING, Outcome, StudentLine, Task
+from convlab.batch.tasks import DEFAULT_TIMEOUT, STAGING, StudentLine, Task, TaskResult
 from convlab.integration import gradebook_db
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
             lines.append(StudentLine(student, "skipped", detail="already graded"))
     failures_path = course_root / "reports" / assignment / "failures.json"
 
-    def on_result(outcome: Outcome) -> StudentLine:
+    def on_result(outcome: TaskResult) -> StudentLine:
         if outcome.ok:
             commit(course_root, outcome)
             line = StudentLine(outcome.student, "graded", outcome.seconds)

@@ -22,7 +22,7 @@ class Task:
 
 
 @dataclass
-class Outcome:
+class TaskResult:
     student: str
     assignment: str
     ok: bool
@@ -42,4 +42,4 @@ class StudentLine:
     detail: str = ""
 
 
-OnResult = Callable[[Outcome], StudentLine]
+OnResult = Callable[[TaskResult], StudentLine]

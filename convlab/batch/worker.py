@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from convlab.batch.tasks import STARTED, Outcome, Task
+from convlab.batch.tasks import STARTED, Task, TaskResult
 from convlab.integration import gradebook_db
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def _run_autograde(root: Path, tmp: Path, task: Task) -> tuple[bool, str]:
     return True, ""
 
 
-def grade_task(task: Task) -> Outcome:
+def grade_task(task: Task) -> TaskResult:
     """Grade one submission; never raises for anything the submission does."""
     start = time.perf_counter()
     worker = f"{os.uname().nodename}:{os.getpid()}"
@@ -109,7 +109,7 @@ def grade_task(task: Task) -> Outcome:
         finally:
             os.chdir(old_cwd)
             shutil.rmtree(tmp, ignore_errors=True)
-    return Outcome(task.student, task.assignment, ok, out, error, time.perf_counter() - start, worker)
+    return TaskResult(task.student, task.assignment, ok, out, error, time.perf_counter() - start, worker)
 
 
 def _worker_main(conn: Connection) -> None:

@@ -33,7 +33,7 @@ def assignments_in_release(root: Path = REPO_ROOT) -> list[str]:
                   if p.is_dir() and any(p.glob("*.ipynb")) and (root / "graders" / f"a{p.name}").is_dir())
 
 
-def build_class(course: Path, assignments: list[str], students: dict[str, int]) -> dict[str, list[str]]:
+def write_synthetic_class(course: Path, assignments: list[str], students: dict[str, int]) -> dict[str, list[str]]:
     """Write the synthetic class into course/submitted; return assignment -> notebooks.
 
     students: how many students submit each assignment.
@@ -141,7 +141,7 @@ def main(students: int = 40, only: list[str] | None = None, per_assignment: dict
         kernel_cpu: dict[str, dict[str, float]] = {label: {} for label in modes}
         for label in modes:
             course = _copy_course(tmp / f"course{len(courses)}")
-            layout = build_class(course, assignments, counts)
+            layout = write_synthetic_class(course, assignments, counts)
             for a in assignments:
                 _run([nbgrader, "generate_assignment", a, "--force", "--log-level=ERROR"], course)
             courses[label] = course

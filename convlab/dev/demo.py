@@ -25,7 +25,7 @@ def _nbgrader(*args: str) -> None:
         raise SystemExit(f"nbgrader {args[0]} failed with exit code {done.returncode}")
 
 
-def build_class(assignment: str, notebook: str, submitted: Path) -> list[str]:
+def write_demo_class(assignment: str, notebook: str, submitted: Path) -> list[str]:
     reference = reference_submission(assignment, notebook)
     students = {"reference": reference, "untouched": release_notebook(assignment, notebook)}
     entries = {e.name: e for e in corpus(assignment)}
@@ -45,7 +45,7 @@ def main(assignments: list[str]) -> int:
         for nb_path in sorted((REPO_ROOT / "source" / assignment).glob("*.ipynb")):
             for student_dir in submitted.glob(f"*/{assignment}"):
                 shutil.rmtree(student_dir)
-            students = build_class(assignment, nb_path.stem, submitted)
+            students = write_demo_class(assignment, nb_path.stem, submitted)
             built.update((assignment, student) for student in students)
             print(f"Demo class for {assignment}: {', '.join(students)}")
         _nbgrader("autograde", assignment, "--force")
