@@ -57,7 +57,7 @@ bench: setup
 	$(PY) -m convlab bench 02_conv1d --copies $${N:-10}
 	@if [ -d source/05_keras_cnn ]; then $(PY) -m convlab bench 05_keras_cnn --copies $${N05:-1}; fi
 
-# A synthetic class over every released assignment: serial nbgrader vs `graders batch` (1 and 2 workers).
+# A synthetic class over every released assignment: serial nbgrader vs `convlab batch` (1 and 2 workers).
 # The Keras notebooks train two models per submission (about 45 s): N05 and N07 students submit 05 and 07 (default 8).
 bench-class: setup
 	$(PY) -m convlab bench-class --students $${N:-40} \

@@ -32,7 +32,7 @@ NOTEBOOKS: dict[str, str] = {p.parent.name: p.stem for p in sorted(REPO_ROOT.glo
 
 def grade_nb(nb: nbformat.NotebookNode, tmp: Path, name: str = "sub", *, assignment: str = ASSIGNMENT,
              notebook: str | None = None) -> NotebookResult:
-    """Grade a notebook written to disk, as `graders check` does."""
+    """Grade a notebook written to disk, as `convlab check` does."""
     notebook = notebook or NOTEBOOKS[assignment]
     folder = tmp / name / assignment
     folder.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ Grading this notebook trains two networks (about 15 s for the shapes, a few seco
 digits), so re-grading the whole notebook for each of the ~30 corpus entries would not fit the
 time budget. The design, honest about what each entry can change:
 
-* **Whole-notebook grading** (`grade_nb`, exactly what `graders check` does), for the reference
+* **Whole-notebook grading** (`grade_nb`, exactly what `convlab check` does), for the reference
   (full marks), the untouched release (zero), a second grading of the reference (determinism:
   identical scores, messages and training printouts), and every entry that changes how the shapes
   model trains (`FULL_GRADING`: a loss that does not fit the labels, one-hot labels, no validation

@@ -3,7 +3,7 @@
 Grading this notebook trains two U-Nets (about 20 s each on two cores), so re-grading the whole
 notebook for each of the ~40 corpus entries would not fit the time budget. As for 05_keras_cnn:
 
-* **Whole-notebook grading** (`grade_nb`, exactly what `graders check` does) for the reference
+* **Whole-notebook grading** (`grade_nb`, exactly what `convlab check` does) for the reference
   (full marks, graded once per session and shared), the untouched release (zero), a second
   grading of the reference (determinism: identical scores, messages and training printouts), and
   the entries that change what the training cell does (`FULL_GRADING`: a U-Net whose training

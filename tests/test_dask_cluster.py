@@ -1,4 +1,4 @@
-"""`graders batch --scheduler`: one Dask task per submission on a LocalCluster of 2 worker processes,
+"""`convlab batch --scheduler`: one Dask task per submission on a LocalCluster of 2 worker processes,
 gradebook on PostgreSQL: expected scores, and the autograded files arrive in the course."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The gradebook on a real PostgreSQL server (Debian's package, started on loopback by the test):
-`graders batch --db postgresql://...` grades into it, nbgrader export and the class report read it."""
+`convlab batch --db postgresql://...` grades into it, nbgrader export and the class report read it."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 For every assignment in release/ (with graders), N students each submit every notebook: 40% the
 reference answers, 10% the untouched release notebook, 50% one typical mistake from the corpus.
-The class is graded by plain serial `nbgrader autograde`, by `graders batch --workers 1` and by
-`graders batch --workers 2`, each in its own throw-away copy of the course, and every gradebook
+The class is graded by plain serial `nbgrader autograde`, by `convlab batch --workers 1` and by
+`convlab batch --workers 2`, each in its own throw-away copy of the course, and every gradebook
 row (student, notebook, cell, auto score) must be identical across the three.
 """
 
@@ -104,7 +104,7 @@ def scores(course: Path, assignments: list[str]) -> dict[tuple[str, ...], float 
     return out
 
 
-SERIAL, ONE, TWO = "nbgrader autograde (serial)", "graders batch --workers 1", "graders batch --workers 2"
+SERIAL, ONE, TWO = "nbgrader autograde (serial)", "convlab batch --workers 1", "convlab batch --workers 2"
 
 
 def _table(seconds: dict[str, dict[str, float]], notebooks: dict[str, int], students: dict[str, int]) -> list[str]:

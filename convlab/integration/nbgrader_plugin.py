@@ -175,7 +175,7 @@ class GradeWithEngine(NbGraderPreprocessor):
 
 def configured_settings(course_root: Path) -> SandboxSettings:
     """The kernel limits that `nbgrader_config.py` of `course_root` sets: the one source of them,
-    so that `graders check` grades under the same limits as `nbgrader autograde` and `graders batch`."""
+    so that `convlab check` grades under the same limits as `nbgrader autograde` and `convlab batch`."""
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course_root)).load_config()
     return GradeWithEngine(config=config).settings()
 
