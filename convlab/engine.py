@@ -10,6 +10,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
+from convlab import course
 from convlab.checking.checks import calls_function
 from convlab.checking.pytest_plugin import CheckOutcome, Reliance, run_checks
 from convlab.notebook import (
@@ -36,8 +37,8 @@ def _beside_notebook(folder: Path) -> list[Path]:
 
 
 def grader_dir(course_root: Path, assignment: str) -> Path:
-    """Hidden graders of assignment `02_conv1d` live in `graders/a02_conv1d/`."""
-    return course_root / "graders" / f"a{assignment}"
+    """Hidden graders of assignment `02_conv1d` live in `graders/a02_conv1d/` (see convlab.course)."""
+    return course.assignment(assignment, course_root).graders_dir
 
 
 @dataclass

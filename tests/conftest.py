@@ -17,7 +17,7 @@ import nbformat
 import pg_server
 import pytest
 
-from convlab import engine
+from convlab import course, engine
 from convlab.engine import NotebookResult
 from convlab.settings import REPO_ROOT
 
@@ -27,7 +27,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 ASSIGNMENT, NOTEBOOK = "02_conv1d", "conv1d"
 # assignment -> notebook name, for every source notebook in the course.
-NOTEBOOKS: dict[str, str] = {p.parent.name: p.stem for p in sorted(REPO_ROOT.glob("source/*/*.ipynb"))}
+NOTEBOOKS: dict[str, str] = {a.id: a.notebook for a in course.assignments()}
 
 
 def grade_nb(nb: nbformat.NotebookNode, tmp: Path, name: str = "sub", *, assignment: str = ASSIGNMENT,

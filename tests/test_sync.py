@@ -14,13 +14,14 @@ import nbformat
 import pytest
 from conftest import copy_course
 
+from convlab import course
 from convlab.checking.pytest_plugin import run_checks
 from convlab.dev import authoring
 from convlab.engine import grader_dir
 from convlab.notebook import hidden_checks, nbgrader_meta, read_layout
 from convlab.settings import REPO_ROOT
 
-NOTEBOOKS = sorted(REPO_ROOT.glob("source/*/*.ipynb"))
+NOTEBOOKS = [a.source_notebook for a in course.assignments()]
 IDS = [f"{p.parent.name}/{p.stem}" for p in NOTEBOOKS]
 
 

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from convlab import course
 from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer, write_submission
 from convlab.runtime.kernel import CPU_LOG_ENV
 from convlab.settings import REPO_ROOT
@@ -29,8 +30,8 @@ COURSE_PARTS = ("source", "release", "graders", "solutions", "nbgrader_config.py
 
 
 def assignments_in_release(root: Path = REPO_ROOT) -> list[str]:
-    return sorted(p.name for p in (root / "release").iterdir()
-                  if p.is_dir() and any(p.glob("*.ipynb")) and (root / "graders" / f"a{p.name}").is_dir())
+    return [a.id for a in course.assignments(root)
+            if any(a.release_dir.glob("*.ipynb")) and a.graders_dir.is_dir()]
 
 
 def write_synthetic_class(course: Path, assignments: list[str], students: dict[str, int]) -> dict[str, list[str]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from convlab import course
 from convlab.dev.authoring import strip_markers
 from convlab.notebook import nbgrader_meta, source_notebook_path
 from convlab.settings import REPO_ROOT
@@ -46,7 +47,7 @@ def read_corpus_entry(path: Path) -> CorpusEntry:
 
 
 def corpus(assignment: str, correct: bool = False, root: Path = REPO_ROOT) -> list[CorpusEntry]:
-    folder = root / "tests" / "corpus" / (assignment + ("_correct" if correct else ""))
+    folder = course.assignment(assignment, root).corpus_dir(correct)
     return [read_corpus_entry(p) for p in sorted(folder.glob("*.py"))]
 
 
