@@ -161,6 +161,27 @@ def zero_result(assignment: str, notebook: str, layout_items: list[GradedItem],
     return NotebookResult(assignment, notebook, items, manual, broken=reason)
 
 
+def _shipped_files(course_root: Path, assignment: str, submission: Path | NotebookNode) -> list[Path]:
+    """Files the kernel gets beside the notebook. Those the course ships (data, helper modules)
+    come from the release, never from the student's copy, so an edited helper cannot change what
+    the grader measures; the student's other files come along."""
+    files = _beside_notebook(course.assignment(assignment, course_root).release_dir)
+    if isinstance(submission, Path):
+        shipped = {p.name for p in files}
+        files += [p for p in _beside_notebook(submission.parent) if p.name not in shipped]
+    return files
+
+
+def _run_notes(kernel: StudentKernel, student: Student, prepared_notes: list[str]) -> list[str]:
+    notes = ([kernel.sandbox_note] if kernel.sandbox_note else []) + list(prepared_notes)
+    for run in student.runs:
+        if run.result.status == "died":
+            notes.append(f"cell {run.cell.index + 1} made the kernel die; it was skipped")
+        elif run.result.status == "timeout":
+            notes.append(f"cell {run.cell.index + 1} {run.result.error}; it was skipped")
+    return notes
+
+
 def grade(
     submission: Path | NotebookNode,
     assignment: str,
@@ -172,25 +193,17 @@ def grade(
     """Grade one submitted notebook against the source notebook of `assignment`.
 
     Never raises for anything the submission does; problems end up in the result's messages.
+    Raises SandboxUnavailable when kernels cannot be sandboxed and the settings do not allow it.
     """
     layout = read_layout(read_source(course_root, assignment, notebook))
-    if isinstance(submission, Path):
-        try:
-            nb = load_submission(submission)
-        except BrokenNotebook as exc:
-            reason = f"Your notebook could not be read: {exc}. Nothing in it was graded."
-            return zero_result(assignment, notebook, layout.items, layout.manual, reason)
-    else:
-        nb = submission
+    try:
+        nb = load_submission(submission) if isinstance(submission, Path) else submission
+    except BrokenNotebook as exc:
+        reason = f"Your notebook could not be read: {exc}. Nothing in it was graded."
+        return zero_result(assignment, notebook, layout.items, layout.manual, reason)
     prepared = prepare_submission(nb, layout)
     wanted = {cid for item in layout.items for cid in item.checks}
-    files = _beside_notebook(course_root / "release" / assignment)
-    if isinstance(submission, Path):
-        # Files the course ships (data, helper modules) come from the release, never from the
-        # student's copy, so an edited helper cannot change what the grader measures.
-        shipped = {p.name for p in files}
-        files += [p for p in _beside_notebook(submission.parent) if p.name not in shipped]
-    kernel = StudentKernel(settings, files=files)
+    kernel = StudentKernel(settings, files=_shipped_files(course_root, assignment, submission))
     student = Student(kernel, prepared.cells)
     timings: dict[str, float] = {}
     launched = time.perf_counter()
@@ -219,16 +232,7 @@ def grade(
     if missing:
         log.error("checks named in the source but missing from the graders: %s", sorted(missing))
     functions = student.defined_functions()
-
-    def calls(caller: str, function: str) -> bool:
-        return calls_function(functions, caller, function)
-
-    items = [_score_item(item, collected.outcomes, "", calls) for item in layout.items]
-    notes = ([kernel.sandbox_note] if kernel.sandbox_note else []) + list(prepared.notes)
-    for run in student.runs:
-        if run.result.status == "died":
-            notes.append(f"cell {run.cell.index + 1} made the kernel die; it was skipped")
-        elif run.result.status == "timeout":
-            notes.append(f"cell {run.cell.index + 1} {run.result.error}; it was skipped")
-    return NotebookResult(assignment, notebook, items, layout.manual, notes, student.runs,
-                          timings=timings, kernel_peak_rss=kernel.peak_rss_bytes)
+    items = [_score_item(item, collected.outcomes, "", lambda caller, fn: calls_function(functions, caller, fn))
+             for item in layout.items]
+    return NotebookResult(assignment, notebook, items, layout.manual, _run_notes(kernel, student, prepared.notes),
+                          student.runs, timings=timings, kernel_peak_rss=kernel.peak_rss_bytes)
