@@ -25,27 +25,23 @@ import ast
 import functools
 import inspect
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pytest
-from conftest import grade_nb, reference_of, release_of, scores_by_check
+from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+from shared_kernel import SharedKernel, start_shared_kernel
 from test_corpus import depends_on, functions_of
 
 import solutions.detection as reference
-from graders.a06_object_detection import test_detection as graders
-from graders.authoring import strip_markers
-from graders.bridge import Returned
-from graders.cases import case_kwargs, submission_seed
-from graders.checks import CheckFailure
-from graders.engine import grader_dir
-from graders.kernel import StudentKernel
-from graders.notebook import nbgrader_meta, prepare_submission, read_layout, read_source
-from graders.pytest_plugin import run_checks
-from graders.settings import REPO_ROOT
-from graders.student import Student, StudentError
-from graders.submissions import CorpusEntry, corpus, with_answer
+from convlab.checking.cases import case_kwargs, submission_seed
+from convlab.checking.checks import CheckFailure
+from convlab.dev.corpus import CorpusEntry, corpus, with_answer
+from convlab.notebook import read_layout, read_source
+from convlab.runtime.bridge import Returned
+from convlab.runtime.student import StudentError
+from convlab.settings import REPO_ROOT
+from graders.a06_object_detection import grade_detection as graders
 
 ASSIGNMENT, NOTEBOOK = "06_object_detection", "detection"
 TRAINING_CHECK = "detector_map"
@@ -174,13 +170,9 @@ def test_correct_variant_full_marks_in_process(entry):
 # -- whole-notebook grading ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def reference_result(tmp_path_factory):
-    return grade_nb(reference_of(ASSIGNMENT), tmp_path_factory.mktemp("ref"), assignment=ASSIGNMENT)
-
-
 @pytest.mark.slow
-def test_reference_gets_full_marks(reference_result):
+def test_reference_gets_full_marks():
+    reference_result = graded_reference(ASSIGNMENT)
     lost = {c: m for c, (s, mx, m) in scores_by_check(reference_result).items() if s < mx - 1e-9}
     assert not lost
     assert reference_result.score == reference_result.max_score == 32
@@ -212,69 +204,24 @@ def test_training_mistake_loses_map_and_is_named(tmp_path):
 
 # -- one shared kernel -----------------------------------------------------------------------------
 
-CHEAP = [("make_scenes(2000, seed=1)", "make_scenes(100, seed=1)"), ("EPOCHS, BATCH = 10, 32", "EPOCHS, BATCH = 1, 32")]
-
-
-@dataclass
-class Shared:
-    student: Student
-    reference: dict[str, str]  # answer grade_id -> reference source
-    checks: set[str]  # every check but mAP
+CHEAP = {"train_detector": [("make_scenes(2000, seed=1)", "make_scenes(100, seed=1)"),
+                             ("EPOCHS, BATCH = 10, 32", "EPOCHS, BATCH = 1, 32")]}
 
 
 @pytest.fixture(scope="module")
 def shared():
-    layout = read_layout(read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK))
-    prepared = prepare_submission(reference_of(ASSIGNMENT), layout)
-    for cell in prepared.cells:
-        if cell.grade_id == "train_detector":
-            for old, new in CHEAP:
-                assert old in cell.source, f"train_detector: {old!r} not found (update CHEAP)"
-                cell.source = cell.source.replace(old, new)
-    source = read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK)
-    answers = {nbgrader_meta(c)["grade_id"]: strip_markers(c.source)
-               for c in source.cells if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
-    files = [p for p in (REPO_ROOT / "release" / ASSIGNMENT).iterdir() if p.suffix != ".ipynb"]
-    kernel = StudentKernel(None, files=files)
-    kernel.start()
+    state = start_shared_kernel(ASSIGNMENT, NOTEBOOK, CHEAP, {TRAINING_CHECK}, ("_a06_cache",))
     try:
-        student = Student(kernel, prepared.cells)
-        student.run_notebook()
-        failed = [r.cell.grade_id for r in student.runs if not r.result.ok]
+        failed = [r.cell.grade_id for r in state.student.runs if not r.result.ok]
         assert not failed, f"cells failed in the shared kernel: {failed}"
-        yield Shared(student, answers, {c for item in layout.items for c in item.checks} - {TRAINING_CHECK})
+        yield state
     finally:
-        kernel.shutdown()
+        state.shutdown()
 
 
-def _run(shared: Shared, code: str) -> None:
-    result = shared.student.kernel.execute(code, timeout=60, keep_outputs=False)
-    assert result.ok, result.error
-
-
-def _forget(student: Student) -> None:
-    """Drop what the engine and the graders remember about earlier calls (answers change per entry)."""
-    student.__dict__.pop("_a06_cache", None)
-    student._prefetched.clear()
-    student.broken_functions.clear()
-
-
-def grade_in_shared(shared: Shared, entry: CorpusEntry) -> dict[str, tuple[float, str]]:
+def grade_in_shared(shared: SharedKernel, entry: CorpusEntry) -> dict[str, tuple[float, str]]:
     """The entry's reachable checks (without mAP) through the real graders and the bridge."""
-    student = shared.student
-    cell = next(c for c in student.cells if c.grade_id == entry.function)
-    wanted = reach(entry) - {TRAINING_CHECK}
-    _forget(student)
-    try:
-        cell.source = entry.code
-        _run(shared, entry.code)
-        collected = run_checks(grader_dir(REPO_ROOT, ASSIGNMENT), student, wanted)
-    finally:
-        cell.source = shared.reference[entry.function]
-        _run(shared, cell.source)
-        _forget(student)
-    assert not collected.internal_errors, collected.internal_errors
-    assert set(collected.outcomes) == wanted
+    collected = shared.grade(entry.function, entry.code, reach(entry) - {TRAINING_CHECK})
     return {cid: (o.fraction, " ".join(c.message for c in o.cases if not c.passed))
             for cid, o in collected.outcomes.items()}
 

@@ -13,11 +13,11 @@ import nbformat
 import numpy as np
 import pytest
 
+from convlab.notebook import nbgrader_meta, source_notebook_path
+from convlab.settings import REPO_ROOT
 from graders.a06_object_detection import cases as C
 from graders.a06_object_detection import protocol as P
 from graders.a06_object_detection.mistakes import MISTAKES
-from graders.notebook import nbgrader_meta, source_notebook_path
-from graders.settings import REPO_ROOT
 from solutions import detection as ref
 
 

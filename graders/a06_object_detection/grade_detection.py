@@ -15,12 +15,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from graders.a06_object_detection import cases as C
-from graders.a06_object_detection import protocol as P
-from graders.a06_object_detection.mistakes import MISTAKES
-from graders.bridge import Returned
-from graders.cases import cases
-from graders.checks import (
+from convlab.checking.cases import cases
+from convlab.checking.checks import (
     CheckFailure,
     Mistake,
     banned_calls,
@@ -31,8 +27,12 @@ from graders.checks import (
     hint_text,
     mistakes_from,
 )
-from graders.pictures import with_boxes
-from graders.student import StudentError
+from convlab.checking.pictures import with_boxes
+from convlab.runtime.bridge import Returned
+from convlab.runtime.student import StudentError
+from graders.a06_object_detection import cases as C
+from graders.a06_object_detection import protocol as P
+from graders.a06_object_detection.mistakes import MISTAKES
 from solutions import detection as ref
 
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
