@@ -54,7 +54,7 @@ class SandboxSettings:
             # results are right and training is repeatable, at some cost in speed.
             "TF_ENABLE_ONEDNN_OPTS": "0",
             # Figures come back as inline PNGs, as in JupyterLab, so TAs and students see them in
-            # the autograded notebook and the feedback (kernel.MAX_FIGURE_BYTES bounds them).
+            # the autograded notebook and the feedback (runtime/outputs.py bounds them).
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
             "PYTHONHASHSEED": "0",
         }

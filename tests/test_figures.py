@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import NOTEBOOKS, graded_reference
 
-from convlab.runtime.kernel import MAX_FIGURES_PER_CELL, StudentKernel
+from convlab.runtime.kernel import StudentKernel
+from convlab.runtime.outputs import MAX_FIGURES_PER_CELL
 
 
 def _draws(source: str) -> bool:

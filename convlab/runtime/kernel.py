@@ -18,23 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import psutil
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
+from convlab.runtime.outputs import FigureBudget, Outputs
 from convlab.runtime.sandbox import kernel_launch
 from convlab.runtime.scratch import peak_rss_of, sandbox_note, scratch_parent
 from convlab.settings import SandboxSettings, venv_python
 
 log = logging.getLogger(__name__)
 
-# Outputs kept per cell for the feedback report: enough to read, not enough to flood it.
-MAX_OUTPUT_CHARS = 20_000
-# Inline figures kept per kernel (over all its cells), so a notebook that draws 10,000 plots cannot
-# blow up the gradebook: the first figures are kept, later ones replaced by a note.
-MAX_FIGURE_BYTES = 4_000_000
-MAX_FIGURES_PER_CELL = 12
 # Benchmarks set this to a file path: every kernel appends the CPU seconds it used when it ends.
 CPU_LOG_ENV = "CONVLAB_KERNEL_CPU_LOG"
 # An item that used less CPU than this share of its wall time is waiting, not computing.
@@ -97,7 +91,7 @@ class StudentKernel:
         # (uid, gid) the kernel runs as when it is not the grading user; files for it get that owner.
         self.owner: tuple[int, int] | None = None
         self.restarts = 0
-        self.figure_bytes = 0  # inline figures kept so far (MAX_FIGURE_BYTES)
+        self.figures = FigureBudget()  # inline figures kept over the kernel's life
         self.cpu_seconds = 0.0  # CPU the kernel used over its life, restarts included
         # Peak resident memory of the kernel's Python process (VmHWM), the largest over restarts.
         self.peak_rss_bytes = 0
@@ -298,14 +292,10 @@ class StudentKernel:
         cpu_budget = self.settings.item_cpu_seconds if cpu_budget is None else cpu_budget
         if not self.alive() or self.client is None:
             raise KernelDied("the kernel is not running")
-        client = self.client
         started = time.monotonic()
         cpu_start = self._cpu_seconds()
-        msg_id = client.execute(code, store_history=False, allow_stdin=False, stop_on_error=True)
-        outputs: list[Any] = []
-        chars = 0
-        figures = 0
-        error = ""
+        msg_id = self.client.execute(code, store_history=False, allow_stdin=False, stop_on_error=True)
+        out = Outputs(self.figures, keep_outputs)
         idle = False
         reply_status = None
         stop_reason = ""
@@ -314,74 +304,63 @@ class StudentKernel:
         while True:
             now = time.monotonic()
             if not self.alive():
-                return ExecResult("died", outputs, "the kernel died (crash, exit or out of memory)",
-                                  now - started)
-            if interrupted_at is None:
-                over = ""
-                elapsed = now - started
-                if elapsed > WALL_BACKSTOP * timeout:
-                    over = f"stopped after {WALL_BACKSTOP * timeout:.0f} s wall-clock limit"
-                elif now >= next_cpu_check:
-                    next_cpu_check = now + 0.25
-                    used = self._cpu_seconds() - cpu_start
-                    if used > cpu_budget:
-                        over = f"stopped after {cpu_budget:.0f} s CPU limit"
-                    elif elapsed > timeout and used < IDLE_CPU_SHARE * elapsed:
-                        over = f"stopped after {timeout:.0f} s of waiting without computing"
-                if over:
-                    stop_reason = over
+                return ExecResult("died", out.items, "the kernel died (crash, exit or out of memory)", now - started)
+            if interrupted_at is None and (now >= next_cpu_check or now - started > WALL_BACKSTOP * timeout):
+                next_cpu_check = now + 0.25
+                stop_reason = self._limit_reached(now - started, cpu_start, timeout, cpu_budget)
+                if stop_reason:
                     interrupted_at = now
                     self.interrupt()
-            elif now - interrupted_at > 3.0:
+            elif interrupted_at is not None and now - interrupted_at > 3.0:
                 # SIGINT-proof code: only a fresh kernel gets us going again.
                 self.restart()
-                return ExecResult("timeout", outputs, stop_reason, now - started, restarted=True)
-            try:
-                msg = client.get_iopub_msg(timeout=0.1)
-            except queue.Empty:
-                msg = None
-            if msg is not None and msg.get("parent_header", {}).get("msg_id") == msg_id:
-                mtype = msg["msg_type"]
-                if mtype == "status" and msg["content"].get("execution_state") == "idle":
+                return ExecResult("timeout", out.items, stop_reason, now - started, restarted=True)
+            msg = self._iopub_for(msg_id)
+            if msg is not None:
+                if msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
                     idle = True
-                elif mtype == "error":
-                    error = f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}"
-                    if keep_outputs:
-                        outputs.append(nbformat.v4.output_from_msg(msg))
-                elif mtype in ("display_data", "execute_result") and "image/png" in msg["content"].get("data", {}):
-                    if keep_outputs:
-                        figures += 1
-                        outputs.append(self._figure_output(msg, figures))
-                elif mtype in ("stream", "display_data", "execute_result") and keep_outputs:
-                    if chars < MAX_OUTPUT_CHARS:
-                        out = nbformat.v4.output_from_msg(msg)
-                        chars += len(str(out))
-                        outputs.append(out)
+                else:
+                    out.take(msg)
             if idle and reply_status is None:
-                try:
-                    reply = client.get_shell_msg(timeout=1.0)
-                except queue.Empty:
-                    continue
-                if reply.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                reply_status = reply["content"].get("status", "error")
+                reply_status = self._reply_status(msg_id)
             if idle and reply_status is not None:
                 seconds = time.monotonic() - started
                 if stop_reason:
-                    return ExecResult("timeout", outputs, stop_reason, seconds)
+                    return ExecResult("timeout", out.items, stop_reason, seconds)
                 if reply_status == "ok":
-                    return ExecResult("ok", outputs, "", seconds)
-                return ExecResult("error", outputs, error or "execution failed", seconds)
+                    return ExecResult("ok", out.items, "", seconds)
+                return ExecResult("error", out.items, out.error or "execution failed", seconds)
 
-    def _figure_output(self, msg: dict, index: int) -> Any:
-        """The figure as the cell's output, or a short note once the budget is spent."""
-        size = len(msg["content"]["data"]["image/png"])
-        if index > MAX_FIGURES_PER_CELL or self.figure_bytes + size > MAX_FIGURE_BYTES:
-            return nbformat.v4.new_output("stream", name="stdout", text=(
-                f"[figure {index} not kept: a graded notebook keeps at most {MAX_FIGURES_PER_CELL} figures "
-                f"per cell and {MAX_FIGURE_BYTES // 1_000_000} MB of figures in all]\n"))
-        self.figure_bytes += size
-        return nbformat.v4.output_from_msg(msg)
+    def _limit_reached(self, elapsed: float, cpu_start: float, timeout: float, cpu_budget: float) -> str:
+        """Why the running item must stop now ('' while it may go on)."""
+        if elapsed > WALL_BACKSTOP * timeout:
+            return f"stopped after {WALL_BACKSTOP * timeout:.0f} s wall-clock limit"
+        used = self._cpu_seconds() - cpu_start
+        if used > cpu_budget:
+            return f"stopped after {cpu_budget:.0f} s CPU limit"
+        if elapsed > timeout and used < IDLE_CPU_SHARE * elapsed:
+            return f"stopped after {timeout:.0f} s of waiting without computing"
+        return ""
+
+    def _iopub_for(self, msg_id: str) -> dict | None:
+        """The next iopub message of request `msg_id` (None after 0.1 s without one)."""
+        assert self.client is not None
+        try:
+            msg = self.client.get_iopub_msg(timeout=0.1)
+        except queue.Empty:
+            return None
+        return msg if msg.get("parent_header", {}).get("msg_id") == msg_id else None
+
+    def _reply_status(self, msg_id: str) -> str | None:
+        """The shell reply's status of request `msg_id`, or None while it has not come."""
+        assert self.client is not None
+        try:
+            reply = self.client.get_shell_msg(timeout=1.0)
+        except queue.Empty:
+            return None
+        if reply.get("parent_header", {}).get("msg_id") != msg_id:
+            return None
+        return reply["content"].get("status", "error")
 
     @property
     def calls_dir(self) -> Path:

@@ -1,0 +1,61 @@
+"""What a kernel request printed and drew, kept within budgets so that no notebook can flood the
+feedback or the gradebook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import nbformat
+
+# Outputs kept per cell for the feedback report: enough to read, not enough to flood it.
+MAX_OUTPUT_CHARS = 20_000
+# Inline figures kept per kernel (over all its cells), so a notebook that draws 10,000 plots cannot
+# blow up the gradebook: the first figures are kept, later ones replaced by a note.
+MAX_FIGURE_BYTES = 4_000_000
+MAX_FIGURES_PER_CELL = 12
+
+
+@dataclass
+class FigureBudget:
+    """Inline figures kept over one kernel's life (all its cells)."""
+
+    bytes_kept: int = 0
+
+    def keep(self, msg: dict, index: int) -> Any:
+        """The figure as the cell's output, or a short note once the budget is spent."""
+        size = len(msg["content"]["data"]["image/png"])
+        if index > MAX_FIGURES_PER_CELL or self.bytes_kept + size > MAX_FIGURE_BYTES:
+            return nbformat.v4.new_output("stream", name="stdout", text=(
+                f"[figure {index} not kept: a graded notebook keeps at most {MAX_FIGURES_PER_CELL} figures "
+                f"per cell and {MAX_FIGURE_BYTES // 1_000_000} MB of figures in all]\n"))
+        self.bytes_kept += size
+        return nbformat.v4.output_from_msg(msg)
+
+
+@dataclass
+class Outputs:
+    """What one request printed and drew, within the output budgets (the error is kept always)."""
+
+    figure_budget: FigureBudget
+    keep: bool
+    items: list[Any] = field(default_factory=list)
+    chars: int = 0
+    figures: int = 0
+    error: str = ""
+
+    def take(self, msg: dict) -> None:
+        mtype, content = msg["msg_type"], msg["content"]
+        if mtype == "error":
+            self.error = f"{content.get('ename')}: {content.get('evalue')}"
+            if self.keep:
+                self.items.append(nbformat.v4.output_from_msg(msg))
+        elif not self.keep or mtype not in ("stream", "display_data", "execute_result"):
+            return
+        elif "image/png" in content.get("data", {}):
+            self.figures += 1
+            self.items.append(self.figure_budget.keep(msg, self.figures))
+        elif self.chars < MAX_OUTPUT_CHARS:
+            out = nbformat.v4.output_from_msg(msg)
+            self.chars += len(str(out))
+            self.items.append(out)
