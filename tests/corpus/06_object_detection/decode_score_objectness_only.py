@@ -1,5 +1,5 @@
 # function: decode_predictions
-# loses: decode_predictions_values
+# loses: decode_predictions_values decode_predictions_order
 # message: objectness alone
 def decode_predictions(output, anchors, image_size, score_threshold=0.5):
     t = np.asarray(output, dtype=float)

@@ -1,5 +1,5 @@
 # function: non_max_suppression
-# loses: non_max_suppression_indices
+# loses: non_max_suppression_indices non_max_suppression_no_tensorflow
 # message: only with the boxes already kept
 def non_max_suppression(boxes, scores, iou_threshold=0.5, max_outputs=100):
     boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
