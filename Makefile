@@ -62,6 +62,7 @@ bench: setup
 bench-class: setup
 	$(PY) -m convlab bench-class --students $${N:-40} \
 	  $$(if [ -d source/05_keras_cnn ]; then echo --students-for 05_keras_cnn=$${N05:-8}; fi) \
+	  $$(if [ -d source/06_object_detection ]; then echo --students-for 06_object_detection=$${N06:-4}; fi) \
 	  $$(if [ -d source/07_segmentation ]; then echo --students-for 07_segmentation=$${N07:-8}; fi)
 
 # Debian packages for the PostgreSQL and browser tests (needs root). The tests also try this, or skip.
