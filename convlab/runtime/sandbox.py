@@ -41,8 +41,8 @@ PYTHON_INSIDE = "/opt/python"
 VENV_INSIDE = "/opt/venv"
 # The entries of "/" a kernel may see, besides the top folder of its scratch path.
 ROOT_ALLOWLIST = frozenset({"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "opt", "proc", "sbin", "tmp", "usr"})
-# Files of the host's /etc that the dynamic loader, time zones and name lookups of "localhost" read.
-ETC_ALLOWLIST = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "hosts", "alternatives")
+# Files of the host's /etc that the dynamic loader, time zones, fontconfig and lookups of "localhost" read.
+ETC_ALLOWLIST = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "hosts", "alternatives", "fonts")
 # Merged-/usr links (or, on older systems, folders) at the top of the file system.
 USR_LINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
 
