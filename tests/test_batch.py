@@ -136,7 +136,7 @@ def test_progress_line_has_eta_and_failures():
 def assert_sessions_exclusive(url: str) -> None:
     """While this process holds a Gradebook open on `url`, another process cannot open one: it
     waits for the lock, then opens it."""
-    code = ("import sys,time\nfrom graders import gradebook_db\nfrom nbgrader.api import Gradebook\n"
+    code = ("import sys,time\nfrom convlab.integration import gradebook_db\nfrom nbgrader.api import Gradebook\n"
             "with gradebook_db.serialised_gradebook(sys.argv[1]):\n"
             "    print('ready', flush=True)\n    t=time.monotonic()\n    gb=Gradebook(sys.argv[1], 'convlab')\n"
             "    print(round(time.monotonic()-t, 2), flush=True)\n    gb.close()\n")

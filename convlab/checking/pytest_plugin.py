@@ -327,7 +327,7 @@ def run_checks(
         "-p", "no:unraisableexception", "-p", "no:threadexception",
         "--assert=plain",  # rewritten asserts would print expected values in messages
         "--import-mode=importlib",
-        "-o", "python_files=grade_*.py test_*.py",
+        "-o", "python_files=grade_*.py",
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
         "--rootdir", str(grader_dir),
         "-c", "/dev/null",
