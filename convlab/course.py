@@ -9,9 +9,12 @@ reference functions are `solutions/<notebook>.py`, its hidden graders `graders/a
 from __future__ import annotations
 
 import functools
+import importlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from convlab.registration import Registration
 from convlab.settings import REPO_ROOT
 
 
@@ -42,6 +45,21 @@ class Assignment:
     @property
     def graders_dir(self) -> Path:
         return self.root / "graders" / f"a{self.id}"
+
+    @property
+    def graders_package(self) -> str:
+        return f"graders.a{self.id}"
+
+    def registration(self) -> Registration:
+        """What the assignment registers with the engine: `REGISTRATION` of its graders package."""
+        if str(self.root) not in sys.path:
+            sys.path.insert(0, str(self.root))  # the graders import `graders` and `solutions` from there
+        package = importlib.import_module(self.graders_package)
+        found = getattr(package, "REGISTRATION", None)
+        if not isinstance(found, Registration):
+            raise TypeError(f"{self.graders_dir / '__init__.py'} must set REGISTRATION = convlab.registration."
+                            "Registration(...) (an empty one when the assignment registers nothing)")
+        return found
 
     def corpus_dir(self, correct: bool = False) -> Path:
         return self.root / "tests" / "corpus" / (self.id + ("_correct" if correct else ""))

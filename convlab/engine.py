@@ -11,7 +11,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from convlab import course
-from convlab.checking.checks import calls_function
+from convlab.checking.code_reading import calls_function
 from convlab.checking.pytest_plugin import CheckOutcome, Reliance, run_checks
 from convlab.notebook import (
     BrokenNotebook,
@@ -204,7 +204,7 @@ def grade(
     prepared = prepare_submission(nb, layout)
     wanted = {cid for item in layout.items for cid in item.checks}
     kernel = StudentKernel(settings, files=_shipped_files(course_root, assignment, submission))
-    student = Student(kernel, prepared.cells)
+    student = Student(kernel, prepared.cells, course.assignment(assignment, course_root).registration())
     timings: dict[str, float] = {}
     launched = time.perf_counter()
 

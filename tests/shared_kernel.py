@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from convlab import course
 from convlab.checking.pytest_plugin import CollectResults, run_checks
 from convlab.dev.authoring import strip_markers
 from convlab.dev.corpus import reference_submission
@@ -79,7 +80,7 @@ def start_shared_kernel(assignment: str, notebook: str, cheap: dict[str, list[tu
     files = [p for p in (REPO_ROOT / "release" / assignment).iterdir() if p.suffix != ".ipynb"]
     kernel = StudentKernel(None, files=files)
     kernel.start()
-    student = Student(kernel, prepared.cells)
+    student = Student(kernel, prepared.cells, course.assignment(assignment).registration())
     try:
         student.run_notebook()
     except BaseException:

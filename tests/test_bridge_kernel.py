@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from convlab.checking.banned import BANNED_CONVOLUTION, recorded_label
 from convlab.notebook import StudentCell
+from convlab.registration import KERAS, Registration
 from convlab.runtime.kernel import StudentKernel
 from convlab.runtime.student import PendingCall, Student, StudentError
 from convlab.settings import SandboxSettings
@@ -82,7 +84,7 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=
 history = model.fit(np.zeros((8, 6, 6, 1)), np.zeros(8, int), epochs=2, verbose=0)
 '''
     with StudentKernel() as kernel:
-        s = Student(kernel, [StudentCell(0, code)])
+        s = Student(kernel, [StudentCell(0, code)], Registration(kernel_extensions=(KERAS,)))
         s.run_notebook()
         model = s.get("model").value
         history = s.get("history").value
@@ -94,6 +96,54 @@ history = model.fit(np.zeros((8, 6, 6, 1)), np.zeros(8, int), epochs=2, verbose=
     assert model["input_shape"] == [None, 6, 6, 1] and '"Conv2D"' in model["json"]
     assert len(history["history"]["loss"]) == 2 and history["epoch"] == [0, 1]
     assert probs.shape == (2, 3)
+
+
+# -- what an assignment registers: wire arguments, and the libraries watched while a call runs ----
+
+WATCHED_CELLS = '''
+import importlib
+import numpy as np
+
+def convolve(x, w):  # the student's own helper, named like the library function
+    return np.array([sum(x[i + j] * w[len(w) - 1 - j] for j in range(len(w))) for i in range(len(x) - len(w) + 1)])
+
+def hidden_numpy(x, w):
+    return getattr(np, "con" + "volve")(x, w, "valid")
+
+def hidden_scipy(x, w):
+    return importlib.import_module("scipy." + "sig" + "nal").convolve(x, w, "valid")
+
+def own(x, w):
+    return convolve(x, w)
+
+def apply(f, t):
+    return f(t)
+'''
+
+
+def test_registered_names_are_recorded_while_a_call_runs_and_functions_cross_as_data():
+    from graders import CALLABLES
+    from graders.callables import FunctionSpec
+
+    x, w = np.arange(6.0), np.array([1.0, 2.0])
+    registration = Registration(kernel_extensions=(CALLABLES,), banned=(BANNED_CONVOLUTION,))
+    with StudentKernel() as kernel:
+        s = Student(kernel, [StudentCell(0, WATCHED_CELLS)], registration)
+        s.run_notebook()
+        calls = {name: s.call(name, x, w).library_calls for name in ("hidden_numpy", "hidden_scipy", "own")}
+        spec = FunctionSpec("gaussian", {"mu": 0.5, "sigma": 0.7})
+        t = np.linspace(-2, 3, 11)
+        applied = s.call("apply", spec, t).value
+        unwatched = Student(kernel, s.cells)  # registers nothing: nothing is recorded
+        unwatched._bootstrap()
+        quiet = unwatched.call("hidden_numpy", x, w).library_calls
+    assert "numpy.convolve" in calls["hidden_numpy"]
+    assert "scipy.signal" in calls["hidden_scipy"]
+    assert calls["own"] == []  # the student's own `convolve` is theirs
+    assert recorded_label("scipy.signal", BANNED_CONVOLUTION) == "scipy.signal"
+    assert recorded_label("numpy.convolve", BANNED_CONVOLUTION) == "np.convolve"
+    np.testing.assert_array_equal(applied, spec(t))
+    assert quiet == []
 
 
 # -- many calls in one request (prefetch) keep the meaning of single calls ------------------------

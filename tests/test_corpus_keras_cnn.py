@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
 
+from convlab import course
 from convlab.checking.pytest_plugin import run_checks
 from convlab.checking.report import notebook_json
 from convlab.dev.authoring import strip_markers
@@ -190,7 +191,7 @@ def start_shared() -> Shared:
     files = [p for p in (REPO_ROOT / "release" / ASSIGNMENT).iterdir() if p.suffix != ".ipynb"]
     kernel = StudentKernel(None, files=files)
     kernel.start()
-    student = Student(kernel, prepared.cells)
+    student = Student(kernel, prepared.cells, course.assignment(ASSIGNMENT).registration())
     try:
         student.run_notebook()
     except BaseException:

@@ -10,9 +10,11 @@ import nbformat
 import numpy as np
 import pytest
 
-from convlab.checking.checks import CheckFailure, Mistake, banned_library_use, expect_array, expect_int
+from convlab.checking.banned import banned_library_use
+from convlab.checking.checks import CheckFailure, Mistake, expect_array, expect_int
 from convlab.notebook import BrokenNotebook, load_submission, prepare_submission, read_layout, strip_hidden
-from convlab.runtime.bridge import BridgeError, FunctionSpec, Returned, read_result, write_call
+from convlab.runtime.bridge import BridgeError, Returned, read_result, write_call
+from graders.callables import FunctionSpec
 
 
 def ret(value, type_name="numpy.ndarray"):
@@ -94,7 +96,8 @@ def test_bridge_round_trip_and_refusals(tmp_path):
     call_dir = tmp_path / "c1"
     write_call(call_dir, (np.arange(3), [1, 2], FunctionSpec("box", {"lo": 0, "hi": 1})), {"mode": "same"})
     spec = json.loads((call_dir / "call.json").read_text())
-    assert spec["kwargs"] == {"mode": "same"} and spec["args"][2]["__callable__"] == "box"
+    assert spec["kwargs"] == {"mode": "same"}
+    assert spec["args"][2] == {"__kind__": "function", "payload": {"kind": "box", "params": {"lo": 0, "hi": 1}}}
     np.save(call_dir / "r1.npy", np.array([1.5, 2.5]))
     (call_dir / "result.json").write_text(json.dumps(
         {"status": "ok", "value": {"__ndarray__": "r1.npy", "type": "numpy.ndarray"}, "library_calls": []}))
@@ -214,7 +217,7 @@ def test_a_check_names_the_failed_check_it_relies_on_and_carries_the_mistake_id(
 def test_calls_function_follows_the_students_own_helpers():
     import ast
 
-    from convlab.checking.checks import calls_function
+    from convlab.checking.code_reading import calls_function
 
     tree = ast.parse("def pool(x): return x\ndef block(x): return pool(x)\ndef forward(x): return block(x)\n"
                      "def alone(x): return x\n")
@@ -225,7 +228,7 @@ def test_calls_function_follows_the_students_own_helpers():
 def test_banned_calls_name_what_was_written_not_the_librarys_internals():
     import ast
 
-    from convlab.checking.checks import banned_calls, banned_use_message
+    from convlab.checking.banned import banned_calls, banned_use_message
 
     tree = ast.parse("import numpy as np\ndef conv1d(x, w, mode='full'):\n    return np.convolve(x, w, mode)\n"
                      "def loops(x, w):\n    return x\n")

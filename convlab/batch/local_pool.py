@@ -43,69 +43,94 @@ def _kill_tree(proc: multiprocessing.process.BaseProcess, known: list[psutil.Pro
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_local(tasks: list[Task], workers: int, timeout: float, on_result: OnResult,
-              progress: Progress) -> None:
-    """A pool of spawned worker processes; a dead worker's task is retried once on a new one."""
-    ctx = multiprocessing.get_context("spawn")
-    pending: deque[Task] = deque(tasks)
-    idle: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
-    # conn -> (worker, task, when the worker started it or None while it is still starting up)
-    busy: dict[Connection, tuple[multiprocessing.process.BaseProcess, Task, float | None]] = {}
-    family: dict[Connection, list[psutil.Process]] = {}  # each busy worker's kernel and helpers, last seen
+Worker = multiprocessing.process.BaseProcess
 
-    def spawn() -> tuple[multiprocessing.process.BaseProcess, Connection]:
-        here, there = ctx.Pipe()
-        proc = ctx.Process(target=_worker_main, args=(there,), daemon=True, name="convlab-grader")
+
+class _Pool:
+    """Spawned worker processes, each grading one task at a time over a pipe."""
+
+    def __init__(self, tasks: list[Task], workers: int, timeout: float, on_result: OnResult,
+                 progress: Progress) -> None:
+        self.ctx = multiprocessing.get_context("spawn")
+        self.pending: deque[Task] = deque(tasks)
+        self.workers, self.timeout, self.on_result, self.progress = workers, timeout, on_result, progress
+        self.idle: list[tuple[Worker, Connection]] = []
+        # conn -> (worker, task, when the worker started it or None while it is still starting up)
+        self.busy: dict[Connection, tuple[Worker, Task, float | None]] = {}
+        self.family: dict[Connection, list[psutil.Process]] = {}  # each busy worker's kernel and helpers, last seen
+
+    def _spawn(self) -> tuple[Worker, Connection]:
+        here, there = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(there,), daemon=True, name="convlab-grader")
         proc.start()
         there.close()
         return proc, here
 
-    def lost(task: Task, why: str) -> None:
+    def _lost(self, task: Task, why: str) -> None:
         if task.attempt < MAX_ATTEMPTS and "timed out" not in why:
             log.warning("%s: %s; retrying on a fresh worker", task.student, why)
             task.attempt += 1
-            pending.appendleft(task)
+            self.pending.appendleft(task)
         else:
-            progress.update(on_result(TaskResult(task.student, task.assignment, False, error=why)))
+            self.progress.update(self.on_result(TaskResult(task.student, task.assignment, False, error=why)))
 
-    try:
-        while pending or busy:
-            while pending and len(busy) < workers:
-                proc, conn = idle.pop() if idle else spawn()
-                task = pending.popleft()
-                conn.send(task)
-                busy[conn] = (proc, task, None)
-            ready = wait(list(busy) + [p.sentinel for p, _, _ in busy.values()], timeout=1.0)
-            for conn in list(busy):
-                proc, task, started = busy[conn]
-                if proc.is_alive():
-                    family[conn] = _descendants(proc) or family.get(conn, [])
-                if conn in ready or proc.sentinel in ready:
-                    try:
-                        outcome = conn.recv() if conn.poll() else None
-                    except (EOFError, OSError):
-                        outcome = None
-                    if outcome == STARTED:
-                        busy[conn] = (proc, task, time.monotonic())
-                        continue
-                    del busy[conn]
-                    if outcome is None:
-                        _kill_tree(proc, family.pop(conn, []))
-                        lost(task, f"the grading worker died (exit code {proc.exitcode})")
-                    else:
-                        idle.append((proc, conn))
-                        progress.update(on_result(outcome))
-                elif started is not None and time.monotonic() - started > timeout:
-                    del busy[conn]
-                    _kill_tree(proc, family.pop(conn, []))
-                    lost(task, f"timed out after {timeout:.0f} s; the worker and its kernel were killed")
-    finally:
-        # Normal end, Ctrl-C or error: no worker or kernel outlives the batch.
-        for conn, (proc, _, _) in busy.items():
-            _kill_tree(proc, family.get(conn, []))
-        for proc, conn in idle:
+    def dispatch(self) -> None:
+        while self.pending and len(self.busy) < self.workers:
+            proc, conn = self.idle.pop() if self.idle else self._spawn()
+            task = self.pending.popleft()
+            conn.send(task)
+            self.busy[conn] = (proc, task, None)
+
+    def collect(self) -> None:
+        """Wait up to a second, then take every answer, death and timeout."""
+        ready = wait(list(self.busy) + [p.sentinel for p, _, _ in self.busy.values()], timeout=1.0)
+        for conn in list(self.busy):
+            proc, task, started = self.busy[conn]
+            if proc.is_alive():
+                self.family[conn] = _descendants(proc) or self.family.get(conn, [])
+            if conn in ready or proc.sentinel in ready:
+                self._answer(conn)
+            elif started is not None and time.monotonic() - started > self.timeout:
+                del self.busy[conn]
+                _kill_tree(proc, self.family.pop(conn, []))
+                self._lost(task, f"timed out after {self.timeout:.0f} s; the worker and its kernel were killed")
+
+    def _answer(self, conn: Connection) -> None:
+        proc, task, _ = self.busy[conn]
+        try:
+            outcome = conn.recv() if conn.poll() else None
+        except (EOFError, OSError):
+            outcome = None
+        if outcome == STARTED:
+            self.busy[conn] = (proc, task, time.monotonic())
+            return
+        del self.busy[conn]
+        if outcome is None:
+            _kill_tree(proc, self.family.pop(conn, []))
+            self._lost(task, f"the grading worker died (exit code {proc.exitcode})")
+        else:
+            self.idle.append((proc, conn))
+            self.progress.update(self.on_result(outcome))
+
+    def close(self) -> None:
+        """Normal end, Ctrl-C or error: no worker or kernel outlives the batch."""
+        for conn, (proc, _, _) in self.busy.items():
+            _kill_tree(proc, self.family.get(conn, []))
+        for proc, conn in self.idle:
             with contextlib.suppress(OSError):
                 conn.send(None)
             proc.join(5)
             if proc.is_alive():
                 _kill_tree(proc)
+
+
+def run_local(tasks: list[Task], workers: int, timeout: float, on_result: OnResult,
+              progress: Progress) -> None:
+    """A pool of spawned worker processes; a dead worker's task is retried once on a new one."""
+    pool = _Pool(tasks, workers, timeout, on_result, progress)
+    try:
+        while pool.pending or pool.busy:
+            pool.dispatch()
+            pool.collect()
+    finally:
+        pool.close()

@@ -40,6 +40,32 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def _refuse_unsandboxed(course_root: Path) -> None:
+    """Refuse once, before any work, rather than once per submission (SandboxUnavailable)."""
+    from convlab.integration.nbgrader_plugin import configured_settings
+    from convlab.runtime.scratch import sandbox_note
+
+    sandbox_note(configured_settings(course_root))
+
+
+def _plan(course_root: Path, assignment: str, students: list[str] | None, force: bool, url: str,
+          progress_stream) -> tuple[list[Task], list[StudentLine]]:  # noqa: ANN001
+    """(submissions to grade, lines of those skipped), after adding the assignment to the gradebook."""
+    course_id = gradebook_db.config_course_id(course_root)
+    with gradebook_db.serialised_gradebook(url):
+        if gradebook_db.ensure_assignment(url, course_root, assignment):
+            print(f"added {assignment} to the gradebook {gradebook_db.redacted(url)}", file=progress_stream)
+        graded = students_in_gradebook(url, assignment, course_id)
+    lines: list[StudentLine] = []
+    tasks: list[Task] = []
+    for student in submissions(course_root, assignment, students):
+        if needs_grading(course_root, assignment, student, graded, force):
+            tasks.append(read_task(course_root, assignment, student, url))
+        else:
+            lines.append(StudentLine(student, "skipped", detail="already graded"))
+    return tasks, lines
+
+
 def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
               students: list[str] | None = None, force: bool = False, db_url: str | None = None,
               scheduler: str | None = None, security: Any = None, timeout: float = DEFAULT_TIMEOUT,
@@ -50,29 +76,12 @@ def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
     if not (course_root / "source" / assignment).is_dir():
         raise SystemExit(f"no assignment {assignment!r} in {course_root / 'source'}")
     if not scheduler:
-        # Refuse once, before any work, rather than once per submission (SandboxUnavailable).
-        from convlab.integration.nbgrader_plugin import configured_settings
-        from convlab.runtime.scratch import sandbox_note
-
-        sandbox_note(configured_settings(course_root))
+        _refuse_unsandboxed(course_root)
     url = gradebook_db.resolve_db_url(db_url, course_root)
-    course_id = gradebook_db.config_course_id(course_root)
     if scheduler and gradebook_db.backend(url) == "sqlite":
         log.warning("Dask workers share an SQLite gradebook only if they all see %s; use --db postgresql://...",
                     url)
-    with gradebook_db.serialised_gradebook(url):
-        if gradebook_db.ensure_assignment(url, course_root, assignment):
-            print(f"added {assignment} to the gradebook {gradebook_db.redacted(url)}", file=progress_stream)
-        graded = students_in_gradebook(url, assignment, course_id)
-    lines: list[StudentLine] = []
-    tasks: list[Task] = []
-    for student in submissions(course_root, assignment, students):
-        why = needs_grading(course_root, assignment, student, graded, force)
-        if why:
-            tasks.append(read_task(course_root, assignment, student, url))
-        else:
-            lines.append(StudentLine(student, "skipped", detail="already graded"))
-    failures_path = course_root / "reports" / assignment / "failures.json"
+    tasks, lines = _plan(course_root, assignment, students, force, url, progress_stream)
 
     def on_result(outcome: TaskResult) -> StudentLine:
         if outcome.ok:
@@ -104,7 +113,7 @@ def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
         got = {ln.student for ln in lines}
         lines += [StudentLine(t.student, "interrupted", detail="not graded: run again to continue")
                   for t in tasks if t.student not in got]
-    _record_failures(failures_path, lines)
+    _record_failures(course_root / "reports" / assignment / "failures.json", lines)
     return BatchResult(lines, interrupted, time.monotonic() - started)
 
 

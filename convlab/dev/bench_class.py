@@ -121,6 +121,77 @@ def _table(seconds: dict[str, dict[str, float]], notebooks: dict[str, int], stud
     return lines
 
 
+def _prepare(tmp: Path, assignments: list[str], counts: dict[str, int], nbgrader: str,
+             modes: dict[str, int | None]) -> tuple[dict[str, Path], dict[str, int]]:
+    """One course copy per mode with the same synthetic class: (course per mode, notebooks per assignment)."""
+    courses: dict[str, Path] = {}
+    for label in modes:
+        course = _copy_course(tmp / f"course{len(courses)}")
+        layout = write_synthetic_class(course, assignments, counts)
+        for a in assignments:
+            _run([nbgrader, "generate_assignment", a, "--force", "--log-level=ERROR"], course)
+        courses[label] = course
+    return courses, {a: len(v) for a, v in layout.items()}
+
+
+def _grade_all(assignments: list[str], modes: dict[str, int | None], courses: dict[str, Path],
+               nbgrader: str) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]], list[float]]:
+    """(wall seconds, kernel CPU-seconds) per mode and assignment, and the load averages seen.
+
+    Assignment by assignment, the three modes one after the other: a change in machine load then
+    hits the three alike instead of one mode's whole run."""
+    seconds: dict[str, dict[str, float]] = {label: {} for label in modes}
+    kernel_cpu: dict[str, dict[str, float]] = {label: {} for label in modes}
+    loads: list[float] = []
+    for a in assignments:
+        for label, workers in modes.items():
+            course = courses[label]
+            if workers is None:
+                cmd = [nbgrader, "autograde", a, "--log-level=ERROR"]
+            else:
+                cmd = [sys.executable, "-m", "convlab", "--course-root", str(course), "batch", a,
+                       "--workers", str(workers), "--no-report"]
+            load = os.getloadavg()[0]
+            seconds[label][a], kernel_cpu[label][a] = _run(cmd, course)
+            loads += [load, os.getloadavg()[0]]
+            print(f"  {a:<16} {label:<30} {seconds[label][a]:8.1f} s, kernels {kernel_cpu[label][a]:7.1f} CPU-s "
+                  f"(load average {load:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)
+    return seconds, kernel_cpu, loads
+
+
+def _print_efficiency(seconds: dict[str, dict[str, float]], kernel_cpu: dict[str, dict[str, float]],
+                      loads: list[float]) -> None:
+    cores = os.cpu_count() or 1
+    for label in seconds:
+        wall, cpu = sum(seconds[label].values()), sum(kernel_cpu[label].values())
+        # The kernels' CPU is the work no grader can avoid: efficiency 1 means the cores did
+        # nothing else and never sat idle.
+        print(f"CPU efficiency, {label}: kernels' {cpu:.0f} CPU-s / ({wall:.0f} s x {cores} cores) = "
+              f"{cpu / (wall * cores):.2f}")
+    base, two = sum(seconds[SERIAL].values()), sum(seconds[TWO].values())
+    ratio = base / two
+    print(f"goal: batch --workers 2 >= {GOAL}x faster than serial nbgrader: "
+          f"{'met' if ratio >= GOAL else 'NOT met'} ({ratio:.2f}x wall over the whole class)")
+    if max(loads) > 2.5:
+        # Other processes competed for the 2 cores: wall-clock ratios then measure the sharing too.
+        print(f"note: load average up to {max(loads):.1f} during the runs (2 workers alone make about 2)")
+
+
+def _compare_scores(courses: dict[str, Path], assignments: list[str]) -> bool:
+    """Print whether the three runs wrote the same gradebook scores; True when they did."""
+    got = {label: scores(c, assignments) for label, c in courses.items()}
+    reference = got[SERIAL]
+    same = all(v == reference for v in got.values())
+    graded = len({k[:3] for k in reference})
+    print(f"scores: {'identical' if same else 'DIFFERENT'} across the three runs "
+          f"({len(reference)} gradebook rows, {graded} notebooks)")
+    for label, rows in got.items():
+        differ = sorted(k for k in set(rows) | set(reference) if rows.get(k) != reference.get(k))
+        for key in differ[:10]:
+            print(f"  differs: {'/'.join(key)}: serial nbgrader {reference.get(key)}, {label} {rows.get(key)}")
+    return same
+
+
 def main(students: int = 40, only: list[str] | None = None, per_assignment: dict[str, int] | None = None) -> int:
     """per_assignment: a smaller class for some assignments (a TensorFlow training notebook takes
     about 45 s per submission; 40 of them, three ways, is two hours)."""
@@ -135,63 +206,17 @@ def main(students: int = 40, only: list[str] | None = None, per_assignment: dict
     counts = {a: (per_assignment or {}).get(a, students) for a in assignments}
     nbgrader = str(Path(sys.executable).parent / "nbgrader")
     tmp = Path(tempfile.mkdtemp(prefix="convlab-bench-class-"))
+    modes = {SERIAL: None, ONE: 1, TWO: 2}
     try:
-        modes = {SERIAL: None, ONE: 1, TWO: 2}
-        courses: dict[str, Path] = {}
-        seconds: dict[str, dict[str, float]] = {label: {} for label in modes}
-        kernel_cpu: dict[str, dict[str, float]] = {label: {} for label in modes}
-        for label in modes:
-            course = _copy_course(tmp / f"course{len(courses)}")
-            layout = write_synthetic_class(course, assignments, counts)
-            for a in assignments:
-                _run([nbgrader, "generate_assignment", a, "--force", "--log-level=ERROR"], course)
-            courses[label] = course
-        notebooks = {a: len(v) for a, v in layout.items()}
+        courses, notebooks = _prepare(tmp, assignments, counts, nbgrader, modes)
         n_notebooks = sum(counts[a] * notebooks[a] for a in assignments)
         print(f"bench-class: {', '.join(f'{a} ({counts[a]} students x {notebooks[a]} nb)' for a in assignments)}"
               f" = {n_notebooks} notebooks, {os.cpu_count()} CPUs", flush=True)
-        loads: list[float] = []
-        # Assignment by assignment, the three modes one after the other: a change in machine load
-        # then hits the three alike instead of one mode's whole run.
-        for a in assignments:
-            for label, workers in modes.items():
-                course = courses[label]
-                if workers is None:
-                    cmd = [nbgrader, "autograde", a, "--log-level=ERROR"]
-                else:
-                    cmd = [sys.executable, "-m", "convlab", "--course-root", str(course), "batch", a,
-                           "--workers", str(workers), "--no-report"]
-                load = os.getloadavg()[0]
-                seconds[label][a], kernel_cpu[label][a] = _run(cmd, course)
-                loads += [load, os.getloadavg()[0]]
-                print(f"  {a:<16} {label:<30} {seconds[label][a]:8.1f} s, kernels {kernel_cpu[label][a]:7.1f} CPU-s "
-                      f"(load average {load:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)
+        seconds, kernel_cpu, loads = _grade_all(assignments, modes, courses, nbgrader)
         for line in _table(seconds, notebooks, counts):
             print(line)
-        cores = os.cpu_count() or 1
-        for label in modes:
-            wall, cpu = sum(seconds[label].values()), sum(kernel_cpu[label].values())
-            # The kernels' CPU is the work no grader can avoid: efficiency 1 means the cores did
-            # nothing else and never sat idle.
-            print(f"CPU efficiency, {label}: kernels' {cpu:.0f} CPU-s / ({wall:.0f} s x {cores} cores) = "
-                  f"{cpu / (wall * cores):.2f}")
-        base, two = sum(seconds[SERIAL].values()), sum(seconds[TWO].values())
-        ratio = base / two
-        print(f"goal: batch --workers 2 >= {GOAL}x faster than serial nbgrader: "
-              f"{'met' if ratio >= GOAL else 'NOT met'} ({ratio:.2f}x wall over the whole class)")
-        if max(loads) > 2.5:
-            # Other processes competed for the 2 cores: wall-clock ratios then measure the sharing too.
-            print(f"note: load average up to {max(loads):.1f} during the runs (2 workers alone make about 2)")
-        got = {label: scores(c, assignments) for label, c in courses.items()}
-        reference = got[SERIAL]
-        same = all(v == reference for v in got.values())
-        graded = len({k[:3] for k in reference})
-        print(f"scores: {'identical' if same else 'DIFFERENT'} across the three runs "
-              f"({len(reference)} gradebook rows, {graded} notebooks)")
-        for label, rows in got.items():
-            differ = sorted(k for k in set(rows) | set(reference) if rows.get(k) != reference.get(k))
-            for key in differ[:10]:
-                print(f"  differs: {'/'.join(key)}: serial nbgrader {reference.get(key)}, {label} {rows.get(key)}")
+        _print_efficiency(seconds, kernel_cpu, loads)
+        same = _compare_scores(courses, assignments)
         # 200 students each submitting every notebook, at each assignment's measured rate.
         per_student = {label: sum(seconds[label][a] / counts[a] for a in assignments) for label in modes}
         nb_per_student = sum(notebooks.values())

@@ -15,7 +15,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -27,31 +27,15 @@ MAX_RESULT_BYTES = 64 * 1024**2
 KERNEL_BOOTSTRAP = Path(kernel_side.__file__).read_text()
 
 
-@dataclass(frozen=True)
-class FunctionSpec:
-    """A callable argument described as data: `kind` with numeric `params`."""
+@runtime_checkable
+class WireArgument(Protocol):
+    """An argument that is not plain data (a function described as data, a Keras model).
 
-    kind: str
-    params: dict[str, float] = field(default_factory=dict)
-
-    def __call__(self, t: Any) -> np.ndarray:
-        return kernel_side._convlab_make_callable(self.kind, self.params)(t)
-
-    def describe(self) -> str:
-        inner = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
-        return f"{self.kind}({inner})"
-
-
-@dataclass(frozen=True)
-class KerasModelSpec:
-    """A Keras model the grader supplies, as data: its `to_json()` and `get_weights()` arrays.
-
-    The kernel rebuilds it with `keras.models.model_from_json` and `set_weights`; nothing is
-    pickled either way.
+    `wire()` gives (kind, payload of plain data and arrays); the kernel rebuilds the argument with
+    the decoder a kernel extension registered for `kind` (see `convlab.registration`).
     """
 
-    json: str
-    weights: tuple[np.ndarray, ...]
+    def wire(self) -> tuple[str, Any]: ...
 
 
 class BridgeError(RuntimeError):
@@ -104,11 +88,10 @@ def call_key(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], get: bool
                 feed(str(k))
                 feed(v)
             digest.update(b"}")
-        elif isinstance(a, FunctionSpec):
-            digest.update(f"F{a.kind}{sorted(a.params.items())!r}".encode())
-        elif isinstance(a, KerasModelSpec):
-            digest.update(f"K{len(a.json)}:".encode() + a.json.encode())
-            feed(list(a.weights))
+        elif isinstance(a, WireArgument):
+            kind, payload = a.wire()
+            digest.update(f"W{kind}:".encode())
+            feed(payload)
         elif a is None or isinstance(a, (bool, int, float, str)):
             digest.update(f"{type(a).__name__}:{a!r};".encode())
         else:
@@ -124,10 +107,9 @@ def write_call(call_dir: Path, args: tuple[Any, ...], kwargs: dict[str, Any], ge
     counter = [0]
 
     def enc(a: Any) -> Any:
-        if isinstance(a, FunctionSpec):
-            return {"__callable__": a.kind, "params": a.params}
-        if isinstance(a, KerasModelSpec):
-            return {"__keras_model__": a.json, "weights": [enc(np.asarray(w)) for w in a.weights]}
+        if isinstance(a, WireArgument):
+            kind, payload = a.wire()
+            return {"__kind__": kind, "payload": enc(payload)}
         if isinstance(a, (np.ndarray, np.generic)):
             counter[0] += 1
             fname = f"a{counter[0]}.npy"

@@ -23,7 +23,7 @@ from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
 from convlab.runtime.outputs import FigureBudget, Outputs
-from convlab.runtime.sandbox import kernel_launch
+from convlab.runtime.sandbox import kernel_launch, seed_font_cache
 from convlab.runtime.scratch import peak_rss_of, sandbox_note, scratch_parent
 from convlab.settings import SandboxSettings, venv_python
 
@@ -86,6 +86,8 @@ class StudentKernel:
                 shutil.copy2(extra, target)
         for sub in (".ipython", ".matplotlib", ".runtime", ".jupyter", ".keras", "calls"):
             (self.scratch / sub).mkdir(exist_ok=True)
+        if self.sandboxed:
+            seed_font_cache(self.support, self.scratch / ".matplotlib")
         self.proc: subprocess.Popen[bytes] | None = None
         self.client: BlockingKernelClient | None = None
         # (uid, gid) the kernel runs as when it is not the grading user; files for it get that owner.
@@ -115,7 +117,8 @@ class StudentKernel:
         # Unix-domain sockets in the scratch folder: the sandboxed kernel has no network to share.
         write_connection_file(str(connection_file), transport="ipc", ip=str(self.scratch / ".runtime" / "k"),
                               key=secrets.token_hex(32).encode())
-        launch = kernel_launch(connection_file, self.scratch, self.support, self.settings, self.python)
+        launch = kernel_launch(connection_file, self.scratch, self.support, self.settings, self.python,
+                               self.sandboxed)
         self._python_proc = None
         self.owner = (launch.uid, launch.gid) if launch.uid is not None else None
         if self.owner is not None:

@@ -47,6 +47,15 @@ ETC_ALLOWLIST = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nssw
 USR_LINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
 
 
+# What the probe runs in a sandbox: the kernel's imports, and matplotlib's font list (see seed_font_cache).
+PROBE_CODE = (
+    "import ipykernel, numpy\n"
+    "try:\n    import matplotlib.font_manager\nexcept ImportError:\n    pass\n"
+)
+# Folder of the support folder that keeps the probe's matplotlib font list.
+FONT_CACHE = "matplotlib"
+
+
 class SandboxUnavailable(RuntimeError):
     """The sandbox cannot run here, and the configuration does not allow grading without it."""
 
@@ -128,9 +137,11 @@ def _sandbox_user(settings: SandboxSettings) -> tuple[int, int]:
     return pwd.getpwnam(settings.sandbox_user).pw_uid, grp.getgrnam(settings.sandbox_group).gr_gid
 
 
+@functools.cache
 def support_files(folder: Path, layout: PythonLayout, uid: int, gid: int) -> Path:
     """Write the small read-only files the sandbox shows in place of the host's: a `pyvenv.cfg`
-    that points at the relocated interpreter, and `passwd`/`group` naming only the kernel's user."""
+    that points at the relocated interpreter, and `passwd`/`group` naming only the kernel's user.
+    Written once per grading process (and only when they differ from what is there)."""
     folder.mkdir(mode=0o755, exist_ok=True)
     files = {
         "pyvenv.cfg": f"home = {PYTHON_INSIDE}/bin\ninclude-system-site-packages = false\nversion = {layout.version}\n",
@@ -251,13 +262,16 @@ def _probe(python: str, user: str, group: str, support: Path) -> str | None:
     support.mkdir(mode=0o755, parents=True, exist_ok=True)
     probe_dir = support / f"probe-{os.getpid()}"
     probe_dir.mkdir(exist_ok=True)
+    (probe_dir / ".matplotlib").mkdir(exist_ok=True)
     try:
-        argv, env, uid, gid = sandbox_argv(python, probe_dir, support, settings,
-                                           ["python", "-c", "import ipykernel, numpy"])
+        argv, env, uid, gid = sandbox_argv(python, probe_dir, support, settings, ["python", "-c", PROBE_CODE])
         if uid is not None:
-            os.chown(probe_dir, uid, gid)
+            for path in (probe_dir, probe_dir / ".matplotlib"):
+                os.chown(path, uid, gid)
         done = subprocess.run(argv, env={**scrubbed_env(settings, probe_dir, "/usr/bin"), **env},
-                              capture_output=True, timeout=60, check=False)
+                              capture_output=True, timeout=120, check=False)
+        if done.returncode == 0:
+            _keep_font_cache(probe_dir / ".matplotlib", support / FONT_CACHE)
     except (OSError, subprocess.SubprocessError, KeyError) as exc:
         return f"the sandbox probe failed: {exc}"
     finally:
@@ -266,6 +280,25 @@ def _probe(python: str, user: str, group: str, support: Path) -> str | None:
         tail = " ".join(done.stderr.decode(errors="replace").strip().splitlines()[-2:])
         return f"bubblewrap cannot start {python} here ({tail})"
     return None
+
+
+def _keep_font_cache(built: Path, cache: Path) -> None:
+    """Keep the font list the probe built (trusted: no student code ran there) for every kernel."""
+    cache.mkdir(mode=0o755, exist_ok=True)
+    for path in built.glob("fontlist-*.json"):
+        tmp = cache / f".{path.name}.{os.getpid()}"
+        shutil.copyfile(path, tmp)
+        tmp.chmod(0o644)
+        os.replace(tmp, cache / path.name)
+
+
+def seed_font_cache(support: Path, mpl_config_dir: Path) -> None:
+    """Give a new kernel the font list its sandbox would otherwise rebuild (0.13 s per kernel).
+
+    matplotlib scans every font file when its config folder has no list; the list names fonts as
+    the sandbox sees them, the same for every kernel, so the probe's copy serves them all."""
+    for path in sorted((support / FONT_CACHE).glob("fontlist-*.json")):
+        shutil.copyfile(path, mpl_config_dir / path.name)
 
 
 def require_sandbox(settings: SandboxSettings, python: str, support: Path) -> str | None:
@@ -285,14 +318,15 @@ def require_sandbox(settings: SandboxSettings, python: str, support: Path) -> st
 
 
 def kernel_launch(connection_file: Path, scratch: Path, support: Path, settings: SandboxSettings,
-                  python: str) -> KernelLaunch:
+                  python: str, sandboxed: bool) -> KernelLaunch:
     """The command that starts `ipykernel` for one submission.
 
     scratch: the submission's private working folder; it holds `connection_file`.
     support: a root-owned folder for the sandbox's read-only files (shared by all kernels).
+    sandboxed: whether `require_sandbox` found the sandbox usable (else it allowed going without).
     """
     command = ["python", "-m", "ipykernel_launcher", "-f", str(connection_file)]
-    if require_sandbox(settings, python, support) is not None:
+    if not sandboxed:
         env = scrubbed_env(settings, scratch, str(Path(python).parent))
         argv = _limits(settings, nproc=False) + [python, *command[1:]]
         return KernelLaunch(argv, env, str(scratch), sandboxed=False)

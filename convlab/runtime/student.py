@@ -17,6 +17,7 @@ from typing import Any
 
 from convlab.checking.cases import submission_seed
 from convlab.notebook import StudentCell
+from convlab.registration import Registration
 from convlab.runtime.bridge import (
     KERNEL_BOOTSTRAP,
     BridgeError,
@@ -53,6 +54,7 @@ class Student:
 
     kernel: StudentKernel
     cells: list[StudentCell]
+    registration: Registration = field(default_factory=Registration)
     runs: list[CellRun] = field(default_factory=list)
     skipped_cells: set[int] = field(default_factory=set)
     broken_functions: dict[str, str] = field(default_factory=dict)
@@ -78,7 +80,8 @@ class Student:
         return self.kernel.execute(cell.source, timeout=self.kernel.settings.cell_timeout)
 
     def _bootstrap(self) -> None:
-        result = self.kernel.execute(KERNEL_BOOTSTRAP, timeout=30, keep_outputs=False)
+        code = KERNEL_BOOTSTRAP + "\n" + self.registration.kernel_code()
+        result = self.kernel.execute(code, timeout=30, keep_outputs=False)
         if not result.ok:
             raise KernelDied(f"the grading bridge could not be installed: {result.error}")
 

@@ -11,17 +11,12 @@ import math
 import numpy as np
 import pytest
 
+from convlab.checking.banned import expect_without_library
 from convlab.checking.cases import cases, rng_for
-from convlab.checking.checks import (
-    CheckFailure,
-    expect_array,
-    expect_int,
-    expect_without_library,
-    mistakes_from,
-)
+from convlab.checking.checks import CheckFailure, expect_array, expect_int, mistakes_from
 from convlab.checking.pictures import with_signals
-from convlab.runtime.bridge import FunctionSpec
 from graders.a02_conv1d.mistakes import MISTAKES
+from graders.callables import FunctionSpec
 from solutions import conv1d as ref
 
 SEED = 20260204

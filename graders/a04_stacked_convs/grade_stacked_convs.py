@@ -13,27 +13,17 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convlab.checking.banned import banned_calls, banned_use_message
 from convlab.checking.cases import cases
-from convlab.checking.checks import (
-    CheckFailure,
-    Mistake,
-    banned_calls,
-    banned_use_message,
-    expect_array,
-    expect_int,
-    first_mistake,
-    hint_text,
-    mistakes_from,
-)
+from convlab.checking.checks import CheckFailure, Mistake, expect_array, expect_int, first_mistake, hint_text, mistakes_from
 from convlab.checking.pictures import with_picture
 from convlab.runtime.bridge import Returned
+from graders.a04_stacked_convs import NO_KERAS
 from graders.a04_stacked_convs import cases as C
 from graders.a04_stacked_convs.mistakes import MISTAKES
 from solutions import stacked_convs as ref
 
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
-# output_shapes and count_params must be computed, not read off a Keras model.
-NO_KERAS = {"Keras/TensorFlow": ("keras", "tensorflow", "tf", "Sequential")}
 
 
 

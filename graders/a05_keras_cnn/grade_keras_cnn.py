@@ -15,18 +15,12 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convlab.checking.banned import banned_library_use
 from convlab.checking.cases import cases, rng_for
-from convlab.checking.checks import (
-    CheckFailure,
-    Mistake,
-    banned_library_use,
-    expect_array,
-    first_mistake,
-    hint_text,
-    mistakes_from,
-)
+from convlab.checking.checks import CheckFailure, Mistake, expect_array, first_mistake, hint_text, mistakes_from
 from convlab.checking.pictures import with_gallery, with_picture
-from convlab.runtime.bridge import KerasModelSpec, Returned
+from convlab.runtime.bridge import Returned
+from convlab.runtime.kernel_keras import KerasModelSpec
 from convlab.runtime.student import StudentError
 from graders.a05_keras_cnn import grader_model
 from graders.a05_keras_cnn import protocol as P

@@ -3,7 +3,7 @@ model that does not depend on the student's `build_cnn` or training.
 
 The architecture is a Keras `to_json()` string kept in `grader_model.json` (rebuilt with
 `python -m convlab.a05_keras_cnn.grader_model`, which needs TensorFlow); the weights are drawn here
-from a seed. Both cross to the kernel as data (`convlab.runtime.bridge.KerasModelSpec`: JSON and `.npy`
+from a seed. Both cross to the kernel as data (`convlab.runtime.kernel_keras.KerasModelSpec`: JSON and `.npy`
 arrays, never a pickle), where `keras.models.model_from_json` rebuilds the model. Its outputs are
 recomputed in numpy (`layers.py`), so the grading process never imports TensorFlow.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from convlab.runtime.bridge import KerasModelSpec
+from convlab.runtime.kernel_keras import KerasModelSpec
 from graders.a05_keras_cnn.layers import conv2d, layer_configs, pool2d
 
 ARCHITECTURE = Path(__file__).with_name("grader_model.json")

@@ -15,21 +15,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convlab.checking.banned import banned_calls, banned_use_message
 from convlab.checking.cases import cases
-from convlab.checking.checks import (
-    CheckFailure,
-    Mistake,
-    banned_calls,
-    banned_use_message,
-    calls_function,
-    expect_array,
-    first_mistake,
-    hint_text,
-    mistakes_from,
-)
+from convlab.checking.checks import CheckFailure, Mistake, expect_array, first_mistake, hint_text, mistakes_from
+from convlab.checking.code_reading import calls_function
 from convlab.checking.pictures import with_boxes
 from convlab.runtime.bridge import Returned
 from convlab.runtime.student import StudentError
+from graders.a06_object_detection import NO_TENSORFLOW
 from graders.a06_object_detection import cases as C
 from graders.a06_object_detection import protocol as P
 from graders.a06_object_detection.mistakes import MISTAKES
@@ -37,7 +30,6 @@ from solutions import detection as ref
 
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
 MAX_PARAMS = 150_000
-NO_TENSORFLOW = {"TensorFlow/Keras": ("tf", "tensorflow", "keras")}
 POOLING = {"MaxPooling2D", "AveragePooling2D"}
 BLANK = np.zeros((64, 64))  # the canvas failure pictures draw boxes on
 

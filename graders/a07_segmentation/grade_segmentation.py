@@ -18,19 +18,19 @@ from typing import Any
 import numpy as np
 import pytest
 
+from convlab.checking.banned import banned_library_use
 from convlab.checking.cases import cases
-from convlab.checking.checks import CheckFailure, banned_library_use, expect_array, expect_int, mistakes_from
+from convlab.checking.checks import CheckFailure, expect_array, expect_int, mistakes_from
 from convlab.checking.pictures import with_gallery, with_picture
 from convlab.runtime.bridge import Returned
 from convlab.runtime.student import StudentError
+from graders.a07_segmentation import NO_KERAS, NO_TENSORFLOW
 from graders.a07_segmentation import cases as C
 from graders.a07_segmentation import protocol as P
 from graders.a07_segmentation.mistakes import MISTAKES
 from solutions import segmentation as ref
 
 M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
-NO_TENSORFLOW = {"TensorFlow/Keras": ("tf", "tensorflow", "keras", "torch", "jax")}
-NO_KERAS = {"Keras/TensorFlow": ("keras", "tensorflow", "tf", "Model", "count_params", "build_unet")}
 
 
 def _arr(a: Any) -> str:
