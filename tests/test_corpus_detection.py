@@ -3,14 +3,15 @@
 Grading this notebook trains a detector (about 45 s on two cores), so grading the whole notebook
 per corpus entry would not fit the time budget. The design, honest about what each entry can change:
 
-* **In-process** (fast, every entry except the Keras builders): the graders' check functions are
-  called directly with a stand-in `student` that runs the reference answers plus the entry's code in
-  this process, with the same fixed and fresh cases as real grading. The kernel, the sandbox and the
-  bridge are not exercised here; the cases, tolerances and hints are.
-* **One shared kernel** (slow): the reference notebook runs once with cheap training (100 scenes,
-  1 epoch); per entry, its answer cell runs in that kernel, the hidden checks of its task (and its
-  callers') run through the real pytest graders and the bridge, and the reference answer is put back.
-  Every entry goes through it, the Keras builders included.
+* **In-process** (fast, every entry except the Keras builders; `tests/inprocess_student.py`): the
+  graders' check functions are called directly with a stand-in `student` that runs the reference
+  answers plus the entry's code in this process, with the same fixed and fresh cases as real
+  grading. The kernel, the sandbox and the bridge are not exercised here; the cases, tolerances and
+  hints are.
+* **One shared kernel** (slow; `tests/shared_kernel.py`): the reference notebook runs once with
+  cheap training (100 scenes, 1 epoch); per entry, its answer cell runs in that kernel, the hidden
+  checks of its task (and its callers') run through the real pytest graders and the bridge, and the
+  reference answer is put back. Every entry goes through it, the Keras builders included.
 * **Whole-notebook grading** (slow) of the reference (full marks, the real training), the untouched
   release (zero), and one training mistake (row and column swapped in the targets) whose trained
   detector must also lose the mAP check while the other tasks keep their points.
@@ -24,23 +25,17 @@ from __future__ import annotations
 
 import ast
 import functools
-import inspect
-import time
-from typing import Any
 
-import numpy as np
 import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
-from shared_kernel import SharedKernel, start_shared_kernel
+from inprocess_student import InProcessStudent, run_check
+from shared_kernel import SharedKernel, fractions, shared_kernel
 from test_corpus import depends_on, functions_of
 
 import solutions.detection as reference
-from convlab.checking.cases import case_kwargs, submission_seed
 from convlab.checking.checks import CheckFailure
 from convlab.dev.corpus import CorpusEntry, corpus, with_answer
 from convlab.notebook import read_layout, read_source
-from convlab.runtime.bridge import Returned
-from convlab.runtime.student import StudentError
 from convlab.settings import REPO_ROOT
 from graders.a06_object_detection import grade_detection as graders
 
@@ -97,56 +92,14 @@ def test_corpus_is_big_enough_and_well_formed():
 # -- in-process ------------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """What the bridge delivers: tuples as lists, tensors and scalars as numpy data."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (np.ndarray, str, bool, int, float)) or value is None:
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    return np.asarray(value)
-
-
-class InProcessStudent:
-    """The reference answers with one answer replaced by `code`, callable like `student`."""
-
-    def __init__(self, code: str) -> None:
-        self.source = inspect.getsource(reference) + "\n\n" + code
-        self.namespace: dict[str, Any] = {}
-        exec(compile(self.source, "<student>", "exec"), self.namespace)  # noqa: S102 - our own corpus
-
-    def defined_functions(self) -> dict[str, ast.FunctionDef]:
-        return {node.name: node for node in ast.parse(self.source).body if isinstance(node, ast.FunctionDef)}
-
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Returned:
-        start = time.perf_counter()
-        try:
-            with np.errstate(all="ignore"):
-                value = self.namespace[name](*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - reported like the kernel bridge does
-            raise StudentError(f"`{name}` raised {type(exc).__name__}: {exc}") from None
-        type_name = f"{type(value).__module__}.{type(value).__qualname__}".replace("builtins.", "")
-        return Returned(_plain(value), type_name, [], time.perf_counter() - start)
-
-
 def grade_in_process(entry: CorpusEntry) -> dict[str, tuple[float, str]]:
     """Every check the entry may reach except mAP, plus the others as a canary (fast ones only)."""
-    student = InProcessStudent(entry.code)
-    seed = submission_seed([student.source])
+    student = InProcessStudent(reference, entry.code)
     wanted = [c for c in all_checks() if c != TRAINING_CHECK and function_of(c) not in KERAS_BUILDERS]
     results = {}
     for check_id in wanted:
-        fn = getattr(graders, "test_" + check_id)
-        calls = case_kwargs(fn, seed)
-        passed, first = 0, ""
-        for kwargs in calls:
-            try:
-                fn(student, **kwargs)
-                passed += 1
-            except (CheckFailure, StudentError) as exc:
-                first = first or str(exc)
-        results[check_id] = (passed / len(calls), first)
+        passed, total, first = run_check(graders, student, check_id)
+        results[check_id] = (passed / total, first)
     return results
 
 
@@ -214,20 +167,13 @@ CHEAP = {"train_detector": [("make_scenes(2000, seed=1)", "make_scenes(100, seed
 
 @pytest.fixture(scope="module")
 def shared():
-    state = start_shared_kernel(ASSIGNMENT, NOTEBOOK, CHEAP, {TRAINING_CHECK}, ("_a06_cache",))
-    try:
-        failed = [r.cell.grade_id for r in state.student.runs if not r.result.ok]
-        assert not failed, f"cells failed in the shared kernel: {failed}"
+    with shared_kernel(ASSIGNMENT, NOTEBOOK, CHEAP, {TRAINING_CHECK}) as state:
         yield state
-    finally:
-        state.shutdown()
 
 
 def grade_in_shared(shared: SharedKernel, entry: CorpusEntry) -> dict[str, tuple[float, str]]:
     """The entry's reachable checks (without mAP) through the real graders and the bridge."""
-    collected = shared.grade(entry.function, entry.code, reach(entry) - {TRAINING_CHECK})
-    return {cid: (o.fraction, " ".join(c.message for c in o.cases if not c.passed))
-            for cid, o in collected.outcomes.items()}
+    return fractions(shared.grade(entry.function, entry.code, reach(entry) - {TRAINING_CHECK}))
 
 
 @pytest.mark.slow
@@ -246,7 +192,7 @@ def test_correct_variant_full_marks_in_kernel(shared, entry):
 def test_failed_box_cases_carry_a_picture():
     """NMS, decoding and the mAP check draw the expected and the student's boxes for the feedback."""
     entry = next(e for e in WRONG if e.name == "nms_not_sorted_by_score")
-    student = InProcessStudent(entry.code)
+    student = InProcessStudent(reference, entry.code)
     case = graders._fixed(graders.C.nms_cases, "non_max_suppression_indices")[0]
     with pytest.raises(CheckFailure) as caught:
         graders.test_non_max_suppression_indices(student, case)
@@ -262,6 +208,6 @@ def test_a_caller_failing_because_of_a_callee_says_so():
     for caller in ("kmeans_anchors_rule", "encode_targets_values"):
         assert checks[caller][0] < 1
         assert f"{function_of(caller)} calls your best_anchor, which fails its own check" in checks[caller][1]
-    failures = graders._pipeline_failures(InProcessStudent(entry.code))
+    failures = graders._pipeline_failures(InProcessStudent(reference, entry.code))
     # build_detector is probed too, but a model only becomes data through the kernel's bridge.
     assert [f for f in failures if f != "build_detector"] == ["kmeans_anchors", "encode_targets"]

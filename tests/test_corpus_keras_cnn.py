@@ -9,8 +9,8 @@ time budget. The design, honest about what each entry can change:
   identical scores, messages and training printouts), and every entry that changes how the shapes
   model trains (`FULL_GRADING`: a loss that does not fit the labels, one-hot labels, no validation
   split, a model that barely trains). Their training checks are graded for real.
-* **One shared kernel** for the other entries. The reference notebook runs once with cheap training
-  (300 shapes, 1 epoch; digits 1 epoch); then, per entry, the entry's answer cell is run in that
+* **One shared kernel** (`tests/shared_kernel.py`) for the other entries. The reference notebook
+  runs once with cheap training (300 shapes, 1 epoch; digits 1 epoch); then, per entry, the entry's answer cell is run in that
   kernel (and in the code the static checks read), the hidden checks of every task that does not
   grade training run through the same pytest graders as in real grading, and the reference answer
   is restored. Those checks only call the entry's function or read a model description, so the
@@ -27,21 +27,16 @@ the two builders. Correct entries (`05_keras_cnn_correct/`) keep full points on 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+from shared_kernel import SharedKernel, fractions, shared_kernel
 
-from convlab import course
-from convlab.checking.pytest_plugin import run_checks
 from convlab.checking.report import notebook_json
-from convlab.dev.authoring import strip_markers
 from convlab.dev.corpus import CorpusEntry, corpus, with_answer
-from convlab.engine import grader_dir
-from convlab.notebook import StudentCell, nbgrader_meta, prepare_submission, read_layout, read_source
-from convlab.runtime.kernel import ExecResult, StudentKernel
-from convlab.runtime.student import CellRun, Student, StudentError
-from convlab.settings import REPO_ROOT
+from convlab.notebook import StudentCell
+from convlab.runtime.kernel import ExecResult
+from convlab.runtime.student import CellRun, StudentError
 
 ASSIGNMENT, NOTEBOOK = "05_keras_cnn", "keras_cnn"
 TRAINING_CHECKS = {"train_history", "train_shapes_accuracy", "train_digits_accuracy"}
@@ -166,55 +161,10 @@ CHEAP = {  # read-only cell -> replacements that make its training cheap (the sh
 }
 
 
-@dataclass
-class Shared:
-    student: Student
-    reference: dict[str, str]  # answer grade_id -> reference source
-    digits_cell: str  # the read-only digits training cell, unchanged
-    checks: set[str]  # checks that do not grade training
-
-
-def start_shared() -> Shared:
-    """Run the reference notebook, with cheap training, in a kernel the corpus entries then share."""
-    layout = read_layout(read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK))
-    prepared = prepare_submission(reference_of(ASSIGNMENT), layout)
-    digits_cell = ""
-    for cell in prepared.cells:
-        if cell.grade_id == "train_digits":
-            digits_cell = cell.source
-        for old, new in CHEAP.get(cell.grade_id or "", []):
-            assert old in cell.source, f"{cell.grade_id}: {old!r} not found (update CHEAP)"
-            cell.source = cell.source.replace(old, new)
-    source = read_source(REPO_ROOT, ASSIGNMENT, NOTEBOOK)
-    reference = {nbgrader_meta(c)["grade_id"]: strip_markers(c.source)
-                 for c in source.cells if nbgrader_meta(c).get("solution") and c.cell_type == "code"}
-    files = [p for p in (REPO_ROOT / "release" / ASSIGNMENT).iterdir() if p.suffix != ".ipynb"]
-    kernel = StudentKernel(None, files=files)
-    kernel.start()
-    student = Student(kernel, prepared.cells, course.assignment(ASSIGNMENT).registration())
-    try:
-        student.run_notebook()
-    except BaseException:
-        kernel.shutdown()
-        raise
-    checks = {c for item in layout.items for c in item.checks} - TRAINING_CHECKS
-    return Shared(student, reference, digits_cell, checks)
-
-
 @pytest.fixture(scope="module")
 def shared():
-    state = start_shared()
-    try:
-        failed = [r.cell.grade_id for r in state.student.runs if not r.result.ok]
-        assert not failed, f"cells failed in the shared kernel: {failed}"
+    with shared_kernel(ASSIGNMENT, NOTEBOOK, CHEAP, TRAINING_CHECKS) as state:
         yield state
-    finally:
-        state.student.kernel.shutdown()
-
-
-def _run(shared: Shared, code: str, timeout: float = 60) -> None:
-    result = shared.student.kernel.execute(code, timeout=timeout, keep_outputs=False)
-    assert result.ok, result.error
 
 
 # Numpy-only checks of three tasks: cheap enough to run for every entry, as a canary that an entry
@@ -231,39 +181,21 @@ def checks_for(entry: CorpusEntry, checks: set[str]) -> set[str]:
     return own | CANARY
 
 
-def _forget(student: Student) -> None:
-    """Drop what the engine and the graders remember about earlier calls (answers change per entry)."""
-    student.__dict__.pop("_a05_cache", None)  # the graders' per-submission memo
-    student._prefetched.clear()  # the engine's prefetched call results
-    student.broken_functions.clear()
-
-
-def grade_in_shared(shared: Shared, entry: CorpusEntry, wanted: set[str] | None = None) -> dict[str, tuple[float, str]]:
+def grade_in_shared(shared: SharedKernel, entry: CorpusEntry,
+                    wanted: set[str] | None = None) -> dict[str, tuple[float, str]]:
     """Grade one answer in the shared kernel; the reference answer is back afterwards."""
-    student = shared.student
-    cell = next(c for c in student.cells if c.grade_id == entry.function)
-    _forget(student)
     wanted = set(wanted or checks_for(entry, shared.checks))
-    try:
-        cell.source = entry.code
-        _run(shared, entry.code)
+    with shared.answer(entry.function, entry.code):
         if entry.name in RETRAIN_DIGITS:
             # The real digits training on what this answer prepares and splits (it may fail, and
             # then no model of an earlier entry may stand in for it).
-            _run(shared, "globals().pop('digits_model', None)")
-            result = student.kernel.execute(shared.digits_cell, timeout=120, keep_outputs=False)
+            shared.run("globals().pop('digits_model', None)")
+            student = shared.student
+            result = student.kernel.execute(shared.unchanged["train_digits"], timeout=120, keep_outputs=False)
             student.runs = [CellRun(r.cell, result) if r.cell.grade_id == "train_digits" else r
                             for r in student.runs]
             wanted.add("train_digits_accuracy")
-        collected = run_checks(grader_dir(REPO_ROOT, ASSIGNMENT), student, wanted)
-    finally:
-        cell.source = shared.reference[entry.function]
-        _run(shared, cell.source)
-        _forget(student)
-    assert not collected.internal_errors, collected.internal_errors
-    assert set(collected.outcomes) == wanted
-    return {cid: (o.fraction, " ".join(c.message for c in o.cases if not c.passed))
-            for cid, o in collected.outcomes.items()}
+        return fractions(shared.collect(wanted))
 
 
 @pytest.mark.slow

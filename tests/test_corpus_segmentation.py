@@ -26,7 +26,7 @@ import os
 
 import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
-from shared_kernel import SharedKernel, start_shared_kernel
+from shared_kernel import SharedKernel, fractions, shared_kernel
 
 from convlab.checking.report import notebook_json
 from convlab.dev.corpus import CorpusEntry, corpus, with_answer
@@ -147,21 +147,14 @@ CANARY = {"segmentation_confusion_counts", "dilate_kernel_values", "upsample_nea
 
 @pytest.fixture(scope="module")
 def shared():
-    state = start_shared_kernel(ASSIGNMENT, NOTEBOOK, CHEAP, TRAINING_CHECKS, memo_attributes=("_a07_cache",))
-    try:
-        failed = [r.cell.grade_id for r in state.student.runs if not r.result.ok]
-        assert not failed, f"cells failed in the shared kernel: {failed}"
+    with shared_kernel(ASSIGNMENT, NOTEBOOK, CHEAP, TRAINING_CHECKS) as state:
         yield state
-    finally:
-        state.shutdown()
 
 
 def grade_in_shared(shared: SharedKernel, entry: CorpusEntry, wanted: set[str] | None = None) -> dict[str, tuple[float, str]]:
     """Grade one answer in the shared kernel: its own task's checks and the canary."""
     wanted = wanted or {c for c in shared.checks if function_of(c) == entry.function} | CANARY
-    collected = shared.grade(entry.function, entry.code, wanted)
-    return {cid: (o.fraction, " ".join(c.message for c in o.cases if not c.passed))
-            for cid, o in collected.outcomes.items()}
+    return fractions(shared.grade(entry.function, entry.code, wanted))
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ import pytest
 from convlab.checking.banned import banned_library_use
 from convlab.checking.cases import cases, rng_for
 from convlab.checking.checks import CheckFailure, Mistake, expect_array, first_mistake, hint_text, mistakes_from
+from convlab.checking.memo import memo
 from convlab.checking.pictures import with_gallery, with_picture
 from convlab.runtime.bridge import Returned
 from convlab.runtime.kernel_keras import KerasModelSpec
@@ -41,26 +42,6 @@ def _rng(source: str | np.random.Generator) -> np.random.Generator:
 
 def _ids(cases: list) -> list[str]:
     return [f"case{i:02d}" for i in range(len(cases))]
-
-
-def _cache(student) -> dict:
-    """Per-submission memo: one build, prediction or weight download serves every check that needs it."""
-    return student.__dict__.setdefault("_a05_cache", {})
-
-
-def _memo(student, key: tuple, compute) -> Any:
-    cache = _cache(student)
-    if key not in cache:
-        try:
-            cache[key] = compute()
-        except (StudentError, CheckFailure) as exc:
-            cache[key] = exc
-    value = cache[key]
-    if isinstance(value, CheckFailure):
-        raise CheckFailure(str(value), mistake_id=value.mistake_id)
-    if isinstance(value, Exception):
-        raise type(value)(str(value))
-    return value
 
 
 def _cell_failure(student, grade_id: str) -> str:
@@ -137,7 +118,7 @@ def _build(student, fn: str, input_shape: tuple[int, int, int], n_classes: int) 
         if not isinstance(got.value, dict) or "layers" not in got.value:
             raise CheckFailure(f"{fn}{(input_shape, n_classes)} returned a {got.type_name}, not a Keras model")
         return got
-    return _memo(student, ("build", fn, input_shape, n_classes), compute)
+    return memo(student, ("build", fn, input_shape, n_classes), compute)
 
 
 def _loss_kind(loss: object) -> object:
@@ -292,7 +273,7 @@ def _accuracy(student, variable: str, cell: str, images: np.ndarray, labels: np.
             raise CheckFailure(f"{variable}.predict on {len(images)} images returned {shape}, expected "
                                f"({len(images)}, {n_classes}) class probabilities")
         return float(np.mean(np.argmax(probs, axis=1) == labels))
-    return _memo(student, ("accuracy", variable), compute)
+    return memo(student, ("accuracy", variable), compute)
 
 
 def _check_band(student, accuracy: float, level: float, task: str, what: str, cell: str) -> None:

@@ -19,6 +19,7 @@ from convlab.checking.banned import banned_calls, banned_use_message
 from convlab.checking.cases import cases
 from convlab.checking.checks import CheckFailure, Mistake, expect_array, first_mistake, hint_text, mistakes_from
 from convlab.checking.code_reading import calls_function
+from convlab.checking.memo import memo
 from convlab.checking.pictures import with_boxes
 from convlab.runtime.bridge import Returned
 from convlab.runtime.student import StudentError
@@ -42,20 +43,6 @@ def _describe(boxes: Any) -> str:
     arr = np.asarray(boxes, dtype=float).reshape(-1, 4)
     kind = "list" if isinstance(boxes, list) else f"{np.asarray(boxes).dtype} array"
     return f"{len(arr)} boxes ({kind})"
-
-
-def _memo(student, key: tuple, compute) -> Any:
-    """Per-submission memo: one trained-model prediction serves every band of the mAP check."""
-    cache = student.__dict__.setdefault("_a06_cache", {})
-    if key not in cache:
-        try:
-            cache[key] = compute()
-        except (StudentError, CheckFailure) as exc:
-            cache[key] = exc
-    value = cache[key]
-    if isinstance(value, Exception):
-        raise type(value)(str(value))
-    return value
 
 
 def _same(a: Any, b: Any, atol: float) -> bool:
@@ -145,7 +132,7 @@ def _probe_fails(student, name: str) -> bool:
         except (CheckFailure, StudentError):
             return True
         return False
-    return _memo(student, ("probe", name), compute)
+    return memo(student, ("probe", name), compute)
 
 
 def _failing_callees(student, caller: str) -> list[str]:
@@ -443,7 +430,7 @@ def _build(student, case: tuple) -> dict:
         if not isinstance(got.value, dict) or "layers" not in got.value:
             raise CheckFailure(f"build_detector{case} returned a {got.type_name}, not a Keras model")
         return got.value
-    return _memo(student, ("build", case), compute)
+    return memo(student, ("build", case), compute)
 
 
 @cases(BUILD)
@@ -560,7 +547,7 @@ def _detector_result(student) -> tuple[float, np.ndarray, np.ndarray]:
         if not np.isfinite(outputs).all():
             raise CheckFailure("the detector's outputs contain NaN or inf: the training diverged")
         return P.detector_map(outputs.astype(np.float64), anchors, boxes, labels), outputs, anchors
-    return _memo(student, ("detector",), compute)
+    return memo(student, ("detector",), compute)
 
 
 BANDS = P.band_levels()

@@ -21,9 +21,9 @@ import pytest
 from convlab.checking.banned import banned_library_use
 from convlab.checking.cases import cases
 from convlab.checking.checks import CheckFailure, expect_array, expect_int, mistakes_from
+from convlab.checking.memo import memo
 from convlab.checking.pictures import with_gallery, with_picture
 from convlab.runtime.bridge import Returned
-from convlab.runtime.student import StudentError
 from graders.a07_segmentation import NO_KERAS, NO_TENSORFLOW
 from graders.a07_segmentation import cases as C
 from graders.a07_segmentation import protocol as P
@@ -449,7 +449,7 @@ def _unet(student, case: dict) -> tuple[Returned, dict[str, dict], str, str]:
     def compute() -> tuple[Returned, dict[str, dict], str]:
         got = student.call("build_unet", *args, **kwargs)
         return (got, *_graph(got, call))
-    got, nodes, output = _memo(student, f"unet {call}", compute)
+    got, nodes, output = memo(student, f"unet {call}", compute)
     return got, nodes, output, call
 
 
@@ -580,20 +580,6 @@ def _training_hint(failure: str) -> str:
     return ""
 
 
-def _memo(student, key: str, compute) -> Any:
-    """Per-submission memo: the scenes go into the kernel once for every band of the check."""
-    cache = student.__dict__.setdefault("_a07_cache", {})
-    if key not in cache:
-        try:
-            cache[key] = compute()
-        except (StudentError, CheckFailure) as exc:
-            cache[key] = exc
-    value = cache[key]
-    if isinstance(value, Exception):
-        raise type(value)(str(value))
-    return value
-
-
 def _segmented(student) -> np.ndarray:
     """The label maps `unet` predicts for the grader's scenes, validated."""
     images, masks = P.grader_scenes()
@@ -611,7 +597,7 @@ def _segmented(student) -> np.ndarray:
         if value.min() < 0 or value.max() >= P.N_CLASSES:
             raise CheckFailure(f"the U-Net predicts classes outside 0..{P.N_CLASSES - 1}")
         return value.astype(np.int64)
-    return _memo(student, "segmented", compute)
+    return memo(student, "segmented", compute)
 
 
 BANDS = P.band_levels()
