@@ -1,1 +1,2 @@
-"""Developer tools: benchmarks, the demo class, the corpus of typical answers, notebook sync."""
+"""Developer tools: benchmarks, the demo class, the corpus of typical answers, notebook sync,
+threshold measurements."""

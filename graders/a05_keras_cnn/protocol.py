@@ -25,7 +25,7 @@ THREADS = (2, 1)  # TensorFlow intra-op and inter-op threads, fixed in the setup
 SHAPES_GRADER_SEED, SHAPES_GRADER_SIZE = 70_512_026, 900
 
 # mean - 3 sd of the reference's accuracy over training seeds, rounded down to 0.01
-# (python -m convlab.a05_keras_cnn.measure_thresholds; the numbers are in the notebook too).
+# (python -m graders.a05_keras_cnn.measure_thresholds; the numbers are in the notebook too).
 # Measured (5 seeds, oneDNN off): shapes 0.9918 ± 0.0026 -> 0.9841; digits 0.9702 ± 0.0114 -> 0.9359.
 THRESHOLDS = {"shapes": 0.98, "digits": 0.93}
 # Partial credit: each band below the threshold that the accuracy reaches is worth a share.

@@ -7,13 +7,13 @@ scenes here, in the grading process, so nothing the kernel says about its test d
 
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
-from types import ModuleType
 
 import numpy as np
 
-from convlab.settings import REPO_ROOT
+from graders.a05_keras_cnn.protocol import shapes_module  # the one shapes generator, in 05's source
+
+__all__ = ["shapes_module"]
 
 # The notebook's training protocol (its read-only cell says the same).
 IMAGE_SIZE, MAX_OBJECTS = 32, 3
@@ -29,23 +29,13 @@ THREADS = (2, 1)  # TensorFlow intra-op and inter-op threads, fixed in the setup
 GRADER_SEED, GRADER_SCENES = 70_712_026, 200
 
 # mean - 3 sd of the reference's mean IoU over training seeds, rounded down to 0.01
-# (python -m convlab.a07_segmentation.measure_thresholds; the numbers are in the notebook too).
+# (python -m graders.a07_segmentation.measure_thresholds; the numbers are in the notebook too).
 # Measured (5 seeds, oneDNN off): with skips 0.7813 ± 0.0518 -> 0.6259 (lowest 0.7375); without skips
 # 0.7161 ± 0.0447 (every seed below its skip twin); all background 0.2278.
 THRESHOLD = 0.62
 # Partial credit: each band below the threshold that the mean IoU reaches is worth a share.
 BAND_WIDTH = 0.05
 BANDS = 4
-
-
-@cache
-def shapes_module() -> ModuleType:
-    """The shapes generator shipped with the release (the one copy, in 05_keras_cnn's source)."""
-    spec = importlib.util.spec_from_file_location("convlab_shapes", REPO_ROOT / "source" / "05_keras_cnn" / "shapes.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def training_scenes() -> tuple[np.ndarray, np.ndarray]:
