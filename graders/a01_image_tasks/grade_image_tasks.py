@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from convlab.checking.cases import cases, rng_for
+from convlab.checking.cases import ids as case_ids
 from convlab.checking.checks import CheckFailure, Mistake, expect_array, first_mistake, hint_text, mistakes_from
 from convlab.checking.pictures import with_boxes
 from convlab.runtime.student import StudentError
@@ -28,10 +29,6 @@ M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
 def _rng(source: str | np.random.Generator) -> np.random.Generator:
     """The fixed cases' generator for a name; a submission's generator (fresh cases) passes through."""
     return rng_for(SEED, source)
-
-
-def _ids(cases: list) -> list[str]:
-    return [f"case{i:02d}" for i in range(len(cases))]
 
 
 def _mistake(name: str, args: tuple, got: Any, same: Callable[[Any, Any], bool]) -> Mistake | None:
@@ -108,7 +105,7 @@ def _raising_mistake(name: str, *args: Any) -> Mistake | None:
     return None
 
 
-@pytest.mark.parametrize("case", TASK_CASES, ids=_ids(TASK_CASES))
+@pytest.mark.parametrize("case", TASK_CASES, ids=case_ids(TASK_CASES))
 def test_task_of_records(student, case):
     """task_of on records with extra keys, empty box lists, and several annotation keys at once."""
     record, expected = case
@@ -127,7 +124,7 @@ def test_task_of_records(student, case):
                            f"{hint_text(mistake)}", **_named(mistake))
 
 
-@pytest.mark.parametrize("case", TASK_INVALID, ids=_ids(TASK_INVALID))
+@pytest.mark.parametrize("case", TASK_INVALID, ids=case_ids(TASK_INVALID))
 def test_task_of_invalid(student, case):
     """task_of raises ValueError for a dict without 'mask', 'boxes' or 'label'."""
     _expect_value_error(student, "task_of", f"task_of({_describe_record(case)})", case)
@@ -294,13 +291,13 @@ def test_box_iou_values(student, case):
     _check_iou(student, case)
 
 
-@pytest.mark.parametrize("case", IOU_DISJOINT, ids=_ids(IOU_DISJOINT))
+@pytest.mark.parametrize("case", IOU_DISJOINT, ids=case_ids(IOU_DISJOINT))
 def test_box_iou_disjoint(student, case):
     """box_iou is 0 for boxes apart along x only, along y only, along both, or touching at an edge."""
     _check_iou(student, case)
 
 
-@pytest.mark.parametrize("case", IOU_DEGENERATE, ids=_ids(IOU_DEGENERATE))
+@pytest.mark.parametrize("case", IOU_DEGENERATE, ids=case_ids(IOU_DEGENERATE))
 def test_box_iou_degenerate(student, case):
     """box_iou is 0 (never NaN) for zero-area boxes, even identical ones, and inverted boxes have area 0."""
     _check_iou(student, case)
@@ -380,7 +377,7 @@ def test_mask_to_box_values(student, mask):
     _check_mask_box(student, mask)
 
 
-@pytest.mark.parametrize("mask", MASK_EDGES, ids=_ids(MASK_EDGES))
+@pytest.mark.parametrize("mask", MASK_EDGES, ids=case_ids(MASK_EDGES))
 def test_mask_to_box_edges(student, mask):
     """mask_to_box on an empty mask (None), single pixels in the corners, a full mask and a border column."""
     _check_mask_box(student, mask)
@@ -415,7 +412,7 @@ def test_class_pixel_fractions_values(student, case):
                  call=call, mistakes=M["class_pixel_fractions"], args=(mask, n_classes))
 
 
-@pytest.mark.parametrize("case", FRACTIONS_INVALID, ids=_ids(FRACTIONS_INVALID))
+@pytest.mark.parametrize("case", FRACTIONS_INVALID, ids=case_ids(FRACTIONS_INVALID))
 def test_class_pixel_fractions_invalid(student, case):
     """class_pixel_fractions raises ValueError for class ids equal to n_classes, negative or larger."""
     mask, n_classes = case
@@ -642,13 +639,13 @@ def test_parse_cloud_labels_values(student, case):
     _labels_call(student, *case)
 
 
-@pytest.mark.parametrize("case", LABELS_THRESHOLD, ids=_ids(LABELS_THRESHOLD))
+@pytest.mark.parametrize("case", LABELS_THRESHOLD, ids=case_ids(LABELS_THRESHOLD))
 def test_parse_cloud_labels_threshold(student, case):
     """parse_cloud_labels keeps a score exactly equal to min_score (the default 0.5 included)."""
     _labels_call(student, *case)
 
 
-@pytest.mark.parametrize("case", MISSING, ids=_ids(MISSING))
+@pytest.mark.parametrize("case", MISSING, ids=case_ids(MISSING))
 def test_parse_cloud_labels_missing(student, case):
     """parse_cloud_labels returns [] for an empty, missing or error response."""
     _labels_call(student, case, None)
@@ -705,7 +702,7 @@ def test_parse_cloud_objects_values(student, case):
     _objects_call(student, *case)
 
 
-@pytest.mark.parametrize("case", MISSING, ids=_ids(MISSING))
+@pytest.mark.parametrize("case", MISSING, ids=case_ids(MISSING))
 def test_parse_cloud_objects_missing(student, case):
     """parse_cloud_objects returns [] for an empty, missing or error response."""
     _objects_call(student, case, 320, 240, None)
@@ -899,7 +896,7 @@ def _shapes_photos() -> list[tuple[np.ndarray, int]]:
 SHAPE_PHOTOS = _shapes_photos()
 
 
-@pytest.mark.parametrize("case", SHAPE_PHOTOS, ids=_ids(SHAPE_PHOTOS))
+@pytest.mark.parametrize("case", SHAPE_PHOTOS, ids=case_ids(SHAPE_PHOTOS))
 def test_predict_top_k_shapes_model(student, case):
     """predict_top_k with the shipped shapes classifier on raw, non-square photos of shapes."""
     image, k = case
