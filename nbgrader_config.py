@@ -63,6 +63,7 @@ c.GradeWithEngine.call_timeout = 20.0
 c.GradeWithEngine.item_cpu_seconds = 240.0
 c.GradeWithEngine.call_cpu_seconds = 40.0
 c.GradeWithEngine.tmp_mib = 512.0
+c.GradeWithEngine.scratch_mib = 1024.0
 # Kernels run in a bubblewrap sandbox (convlab/runtime/sandbox.py): only their own folder, the Python
 # environment and read-only system directories, no network. Without bubblewrap, grading refuses to
 # run; set this to True only where a student checks their own notebook.

@@ -38,6 +38,9 @@ class SandboxSettings:
     max_processes: int = 512
     # Size of the kernel's private /tmp and of its /dev/shm (each a tmpfs in RAM).
     tmp_bytes: int = 512 * 1024**2
+    # Size of the kernel's own folder (the shipped files, the bridge's call files, whatever it writes
+    # there): a tmpfs of its own when grading as root, so no submission can fill the machine's RAM.
+    scratch_bytes: int = 1 * GiB
     # Grade without the sandbox when it cannot run (a student checking their own notebook on a
     # laptop). Never for a class: a submission could then read the course and reach the network.
     allow_unsandboxed: bool = False

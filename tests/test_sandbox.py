@@ -237,6 +237,43 @@ for folder in ("/tmp", "/dev/shm"):
     assert following.score == following.max_score
 
 
+def _kernel_mounts() -> int:
+    return sum(1 for line in Path("/proc/mounts").read_text().splitlines() if line.startswith("convlab-kernel "))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0, reason="a kernel folder gets its own tmpfs only when grading as root")
+def test_filling_its_own_folder_hits_the_limit_and_leaves_no_mount(tmp_path):
+    settings = SandboxSettings(scratch_bytes=48 * 1024**2)
+    fill = '''
+import os
+try:
+    for i in range(100):  # many files, each far below the per-file limit
+        with open(f"fill{i}", "wb") as fh:
+            fh.write(b"x" * 2**20)
+    print("folder not full")
+except OSError as exc:
+    print("folder full:", exc.strerror)
+for i in range(100):
+    if os.path.exists(f"fill{i}"):
+        os.remove(f"fill{i}")
+'''
+    solution = (REPO_ROOT / "solutions" / "conv1d.py").read_text()
+    filler = with_answer(reference_of(ASSIGNMENT), "conv1d", fill + solution)
+    before = _kernel_mounts()
+    results = []
+    for name, nb in (("filler", filler), ("next", reference_of(ASSIGNMENT))):
+        path = tmp_path / name / f"{NOTEBOOK}.ipynb"
+        path.parent.mkdir()
+        nbformat.write(nb, path)
+        results.append(engine.grade(path, ASSIGNMENT, NOTEBOOK, settings=settings))
+    filled, following = results
+    out = "".join(o.get("text", "") for run in filled.cell_runs for o in run.result.outputs)
+    assert "folder full: No space left on device" in out, out
+    assert filled.score == filled.max_score and following.score == following.max_score
+    assert _kernel_mounts() == before, "every kernel's tmpfs is unmounted when it ends"
+
+
 def test_grading_refuses_to_run_unsandboxed_unless_allowed():
     broken = SandboxSettings(sandbox_user="convlab-no-such-user")
     with pytest.raises(SandboxUnavailable, match="Refusing to grade"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import shutil
 import tempfile
 import time
@@ -17,6 +18,7 @@ import psutil
 from convlab.batch.progress import Progress
 from convlab.batch.tasks import MAX_ATTEMPTS, STARTED, OnResult, Task, TaskResult
 from convlab.batch.worker import _worker_main
+from convlab.runtime.scratch import release, scratch_parent
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,18 @@ def _descendants(proc: multiprocessing.process.BaseProcess) -> list[psutil.Proce
         return []
 
 
+def _kernel_folder(process: psutil.Process) -> list[Path]:
+    """The scratch folder of a kernel process: its connection file is `<folder>/.runtime/kernel-*.json`."""
+    try:
+        argv = process.cmdline()
+    except psutil.Error:
+        return []
+    if "ipykernel_launcher" not in argv or "-f" not in argv[:-1]:
+        return []
+    folder = Path(argv[argv.index("-f") + 1]).parent.parent
+    return [folder] if folder.parent == scratch_parent() else []
+
+
 def _kill_tree(proc: multiprocessing.process.BaseProcess, known: list[psutil.Process] = ()) -> None:
     """Kill a worker and everything below it. `known`: descendants seen while it was alive, since
     the kernel of a worker that already died is no longer its child (psutil checks the PIDs' start
@@ -34,11 +48,14 @@ def _kill_tree(proc: multiprocessing.process.BaseProcess, known: list[psutil.Pro
     family = [*_descendants(proc), *known]
     with contextlib.suppress(psutil.Error):
         family.append(psutil.Process(proc.pid))
+    folders = {folder for p in family for folder in _kernel_folder(p)}
     for p in family:
         with contextlib.suppress(psutil.Error):
             if p.is_running():
                 p.kill()
     proc.join(5)
+    for folder in folders:  # the killed worker could not remove its kernel's folder (and tmpfs)
+        release(folder, mounted=os.path.ismount(folder))
     for scratch in Path(tempfile.gettempdir()).glob(f"convlab-batch-{proc.pid}-*"):
         shutil.rmtree(scratch, ignore_errors=True)
 

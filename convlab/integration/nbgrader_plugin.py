@@ -136,6 +136,8 @@ class GradeWithEngine(NbGraderPreprocessor):
     call_cpu_seconds = Float(0.0, help="CPU seconds one call of a student function may use, over all "
                                        "threads (0: twice call_timeout).").tag(config=True)
     tmp_mib = Float(512.0, help="Size of a kernel's private /tmp and of its /dev/shm, in MiB each.").tag(config=True)
+    scratch_mib = Float(1024.0, help="Size of a kernel's own folder (shipped files, what it writes there), "
+                                     "in MiB; enforced when grading as root.").tag(config=True)
     allow_unsandboxed = Bool(False, help="Grade even when kernels cannot be sandboxed (bubblewrap missing). "
                                          "Only for a student checking their own notebook: an unsandboxed "
                                          "kernel can read the course and reach the network.").tag(config=True)
@@ -151,6 +153,7 @@ class GradeWithEngine(NbGraderPreprocessor):
             item_cpu_seconds=self.item_cpu_seconds,
             call_cpu_seconds=self.call_cpu_seconds,
             tmp_bytes=int(self.tmp_mib * 1024**2),
+            scratch_bytes=int(self.scratch_mib * 1024**2),
             allow_unsandboxed=self.allow_unsandboxed,
             sandbox_user=self.sandbox_user,
             sandbox_group=self.sandbox_group,

@@ -24,7 +24,7 @@ from jupyter_client.connect import write_connection_file
 
 from convlab.runtime.outputs import FigureBudget, Outputs
 from convlab.runtime.sandbox import kernel_launch, seed_font_cache
-from convlab.runtime.scratch import peak_rss_of, sandbox_note, scratch_parent
+from convlab.runtime.scratch import peak_rss_of, release, sandbox_note, scratch_parent, size_limited
 from convlab.settings import SandboxSettings, venv_python
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ class StudentKernel:
         self.sandbox_note = sandbox_note(self.settings)
         self.scratch = parent / f"k-{secrets.token_hex(16)}"
         self.scratch.mkdir(mode=0o700)
+        self._own_tmpfs = self.sandboxed and size_limited(self.scratch, self.settings)
         for extra in files or []:
             target = self.scratch / extra.name
             if extra.is_dir():
@@ -261,7 +262,7 @@ class StudentKernel:
     def shutdown(self) -> None:
         self._stop_client()
         self.kill()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        release(self.scratch, self._own_tmpfs)
         log_path = os.environ.get(CPU_LOG_ENV)
         if log_path:
             # One line per kernel, appended whole: benchmarks add them up across processes.

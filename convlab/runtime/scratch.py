@@ -6,11 +6,17 @@ sandbox shows the kernel only its own folder.
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 from convlab.runtime.sandbox import require_sandbox
 from convlab.settings import SandboxSettings, venv_python
+
+log = logging.getLogger(__name__)
 
 
 def peak_rss_of(pid: int) -> int:
@@ -48,3 +54,32 @@ def sandbox_note(settings: SandboxSettings) -> str | None:
     """None when kernels will run sandboxed; the report's one-line note when the configuration
     allows grading without the sandbox; SandboxUnavailable otherwise."""
     return require_sandbox(settings, venv_python(), scratch_parent() / ".sandbox")
+
+
+def size_limited(scratch: Path, settings: SandboxSettings) -> bool:
+    """Make the new, empty folder `scratch` a tmpfs of `settings.scratch_bytes`; whether it could.
+
+    Files a kernel writes count against nothing else: without this only each file's size is
+    limited (RLIMIT_FSIZE), and a kernel writing many files could fill the machine's memory (the
+    scratch parent is a RAM disk). Mounting needs root; otherwise the folder stays as it is."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={settings.scratch_bytes},mode=0700",
+                           "convlab-kernel", str(scratch)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        _warn_once(f"kernel folders are not size-limited: mount failed ({done.stderr.strip()[:200]})")
+        return False
+    return True
+
+
+def release(scratch: Path, mounted: bool) -> None:
+    """Remove a kernel's folder, and its tmpfs if it has one."""
+    if mounted:
+        # Lazy: a process of the dead kernel that still holds a file open cannot keep it mounted.
+        subprocess.run(["umount", "--lazy", str(scratch)], capture_output=True, check=False)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+@functools.cache
+def _warn_once(message: str) -> None:
+    log.warning(message)
