@@ -208,6 +208,19 @@ def test_attack_through_graders_check_reads_nothing_and_scores_zero(canaries, tm
     assert "LEAK" in done.stdout, "the attack's own channel should show up in the report"
 
 
+def _grade_filler_then_reference(tmp_path: Path, fill: str, settings: SandboxSettings) -> list:
+    """Grade a submission whose conv1d cell first runs `fill`, then the reference: both results."""
+    solution = (REPO_ROOT / "solutions" / "conv1d.py").read_text()
+    filler = with_answer(reference_of(ASSIGNMENT), "conv1d", fill + solution)
+    results = []
+    for name, nb in (("filler", filler), ("next", reference_of(ASSIGNMENT))):
+        path = tmp_path / name / f"{NOTEBOOK}.ipynb"
+        path.parent.mkdir()
+        nbformat.write(nb, path)
+        results.append(engine.grade(path, ASSIGNMENT, NOTEBOOK, settings=settings))
+    return results
+
+
 @pytest.mark.slow
 def test_filling_tmp_and_shm_hits_the_limit_and_the_next_submission_is_unaffected(tmp_path):
     settings = SandboxSettings(tmp_bytes=32 * 1024**2)
@@ -222,15 +235,7 @@ for folder in ("/tmp", "/dev/shm"):
     except OSError as exc:
         print(folder, "full:", exc.strerror)
 '''
-    solution = (REPO_ROOT / "solutions" / "conv1d.py").read_text()
-    filler = with_answer(reference_of(ASSIGNMENT), "conv1d", fill + solution)
-    results = []
-    for name, nb in (("filler", filler), ("next", reference_of(ASSIGNMENT))):
-        path = tmp_path / name / f"{NOTEBOOK}.ipynb"
-        path.parent.mkdir()
-        nbformat.write(nb, path)
-        results.append(engine.grade(path, ASSIGNMENT, NOTEBOOK, settings=settings))
-    filled, following = results
+    filled, following = _grade_filler_then_reference(tmp_path, fill, settings)
     out = "".join(o.get("text", "") for run in filled.cell_runs for o in run.result.outputs)
     assert "/tmp full: No space left on device" in out and "/dev/shm full: No space left on device" in out, out
     assert filled.score == filled.max_score, "a full /tmp must not cost points the code earned"
@@ -258,16 +263,8 @@ for i in range(100):
     if os.path.exists(f"fill{i}"):
         os.remove(f"fill{i}")
 '''
-    solution = (REPO_ROOT / "solutions" / "conv1d.py").read_text()
-    filler = with_answer(reference_of(ASSIGNMENT), "conv1d", fill + solution)
     before = _kernel_mounts()
-    results = []
-    for name, nb in (("filler", filler), ("next", reference_of(ASSIGNMENT))):
-        path = tmp_path / name / f"{NOTEBOOK}.ipynb"
-        path.parent.mkdir()
-        nbformat.write(nb, path)
-        results.append(engine.grade(path, ASSIGNMENT, NOTEBOOK, settings=settings))
-    filled, following = results
+    filled, following = _grade_filler_then_reference(tmp_path, fill, settings)
     out = "".join(o.get("text", "") for run in filled.cell_runs for o in run.result.outputs)
     assert "folder full: No space left on device" in out, out
     assert filled.score == filled.max_score and following.score == following.max_score
