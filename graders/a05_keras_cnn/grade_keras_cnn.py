@@ -40,10 +40,6 @@ def _rng(source: str | np.random.Generator) -> np.random.Generator:
     return rng_for(SEED, source)
 
 
-def _ids(cases: list) -> list[str]:
-    return [f"case{i:02d}" for i in range(len(cases))]
-
-
 def _cell_failure(student, grade_id: str) -> str:
     """Why a read-only cell of the notebook failed, if it did, as a phrase for the student."""
     return _cell_failure_and_mistake(student, grade_id)[0]
