@@ -24,7 +24,7 @@ def keras():
 
 def test_committed_architecture_is_the_builders(keras):
     assert json.loads(G.architecture()) == json.loads(G.build_architecture()), \
-        "rebuild it: python -m convlab.a05_keras_cnn.grader_model"
+        "rebuild it: python -m graders.a05_keras_cnn.grader_model"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

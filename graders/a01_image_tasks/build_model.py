@@ -1,7 +1,7 @@
 """Build the small classifier shipped with assignment 01_image_tasks (`shapes_classifier.keras`).
 
-    python -m convlab.a01_image_tasks.build_model              # rewrites source/01_image_tasks/shapes_classifier.keras
-    python -m convlab.a01_image_tasks.build_model /tmp/m.keras # or writes elsewhere
+    python -m graders.a01_image_tasks.build_model              # rewrites source/01_image_tasks/shapes_classifier.keras
+    python -m graders.a01_image_tasks.build_model /tmp/m.keras # or writes elsewhere
 
 The model plays the part of a Teachable Machine export: a square RGB input scaled to [-1, 1]
 (`x / 127.5 - 1`) and a softmax over circle, square, triangle. It is trained on the course's shapes

@@ -2,7 +2,7 @@
 model that does not depend on the student's `build_cnn` or training.
 
 The architecture is a Keras `to_json()` string kept in `grader_model.json` (rebuilt with
-`python -m convlab.a05_keras_cnn.grader_model`, which needs TensorFlow); the weights are drawn here
+`python -m graders.a05_keras_cnn.grader_model`, which needs TensorFlow); the weights are drawn here
 from a seed. Both cross to the kernel as data (`convlab.runtime.kernel_keras.KerasModelSpec`: JSON and `.npy`
 arrays, never a pickle), where `keras.models.model_from_json` rebuilds the model. Its outputs are
 recomputed in numpy (`layers.py`), so the grading process never imports TensorFlow.
