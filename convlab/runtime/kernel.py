@@ -346,25 +346,25 @@ class StudentKernel:
             return f"stopped after {timeout:.0f} s of waiting without computing"
         return ""
 
-    def _iopub_for(self, msg_id: str) -> dict | None:
-        """The next iopub message of request `msg_id` (None after 0.1 s without one)."""
+    def _answer_to(self, channel: str, msg_id: str, timeout: float) -> dict | None:
+        """The next message on `channel` ("iopub" or "shell") if it answers request `msg_id`;
+        None when none came within `timeout` seconds or it answers another request."""
         assert self.client is not None
+        receive = self.client.get_iopub_msg if channel == "iopub" else self.client.get_shell_msg
         try:
-            msg = self.client.get_iopub_msg(timeout=0.1)
+            msg = receive(timeout=timeout)
         except queue.Empty:
             return None
         return msg if msg.get("parent_header", {}).get("msg_id") == msg_id else None
 
+    def _iopub_for(self, msg_id: str) -> dict | None:
+        """The next iopub message of request `msg_id` (None after 0.1 s without one)."""
+        return self._answer_to("iopub", msg_id, 0.1)
+
     def _reply_status(self, msg_id: str) -> str | None:
         """The shell reply's status of request `msg_id`, or None while it has not come."""
-        assert self.client is not None
-        try:
-            reply = self.client.get_shell_msg(timeout=1.0)
-        except queue.Empty:
-            return None
-        if reply.get("parent_header", {}).get("msg_id") != msg_id:
-            return None
-        return reply["content"].get("status", "error")
+        reply = self._answer_to("shell", msg_id, 1.0)
+        return None if reply is None else reply["content"].get("status", "error")
 
     @property
     def calls_dir(self) -> Path:
