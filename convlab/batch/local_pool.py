@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
-import os
 import shutil
 import tempfile
 import time
@@ -55,7 +54,7 @@ def _kill_tree(proc: multiprocessing.process.BaseProcess, known: list[psutil.Pro
                 p.kill()
     proc.join(5)
     for folder in folders:  # the killed worker could not remove its kernel's folder (and tmpfs)
-        release(folder, mounted=os.path.ismount(folder))
+        release(folder)
     for scratch in Path(tempfile.gettempdir()).glob(f"convlab-batch-{proc.pid}-*"):
         shutil.rmtree(scratch, ignore_errors=True)
 

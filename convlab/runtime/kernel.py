@@ -78,7 +78,8 @@ class StudentKernel:
         self.sandbox_note = sandbox_note(self.settings)
         self.scratch = parent / f"k-{secrets.token_hex(16)}"
         self.scratch.mkdir(mode=0o700)
-        self._own_tmpfs = self.sandboxed and size_limited(self.scratch, self.settings)
+        if self.sandboxed:
+            size_limited(self.scratch, self.settings)
         for extra in files or []:
             target = self.scratch / extra.name
             if extra.is_dir():
@@ -262,7 +263,7 @@ class StudentKernel:
     def shutdown(self) -> None:
         self._stop_client()
         self.kill()
-        release(self.scratch, self._own_tmpfs)
+        release(self.scratch)
         log_path = os.environ.get(CPU_LOG_ENV)
         if log_path:
             # One line per kernel, appended whole: benchmarks add them up across processes.

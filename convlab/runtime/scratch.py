@@ -72,9 +72,9 @@ def size_limited(scratch: Path, settings: SandboxSettings) -> bool:
     return True
 
 
-def release(scratch: Path, mounted: bool) -> None:
+def release(scratch: Path) -> None:
     """Remove a kernel's folder, and its tmpfs if it has one."""
-    if mounted:
+    if os.path.ismount(scratch):
         # Lazy: a process of the dead kernel that still holds a file open cannot keep it mounted.
         subprocess.run(["umount", "--lazy", str(scratch)], capture_output=True, check=False)
     shutil.rmtree(scratch, ignore_errors=True)
