@@ -13,8 +13,10 @@ import http.server
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -242,13 +244,19 @@ for folder in ("/tmp", "/dev/shm"):
     assert following.score == following.max_score
 
 
-def _kernel_mounts() -> int:
-    return sum(1 for line in Path("/proc/mounts").read_text().splitlines() if line.startswith("convlab-kernel "))
+def _kernel_mounts_under(parent: Path) -> list[str]:
+    """Mount points of kernel folders under `parent`: other gradings on a shared machine use their own
+    scratch parent, so they cannot change what this test counts."""
+    points = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()
+              if line.startswith("convlab-kernel ")]
+    return [point for point in points if Path(point).is_relative_to(parent)]
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0, reason="a kernel folder gets its own tmpfs only when grading as root")
-def test_filling_its_own_folder_hits_the_limit_and_leaves_no_mount(tmp_path):
+def test_filling_its_own_folder_hits_the_limit_and_leaves_no_mount(tmp_path, monkeypatch):
+    parent = Path(tempfile.mkdtemp(prefix="convlab-test-scratch-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+    monkeypatch.setenv("CONVLAB_SCRATCH", str(parent))
     settings = SandboxSettings(scratch_bytes=48 * 1024**2)
     fill = '''
 import os
@@ -263,12 +271,15 @@ for i in range(100):
     if os.path.exists(f"fill{i}"):
         os.remove(f"fill{i}")
 '''
-    before = _kernel_mounts()
-    filled, following = _grade_filler_then_reference(tmp_path, fill, settings)
+    try:
+        filled, following = _grade_filler_then_reference(tmp_path, fill, settings)
+        left = _kernel_mounts_under(parent)
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
     out = "".join(o.get("text", "") for run in filled.cell_runs for o in run.result.outputs)
     assert "folder full: No space left on device" in out, out
     assert filled.score == filled.max_score and following.score == following.max_score
-    assert _kernel_mounts() == before, "every kernel's tmpfs is unmounted when it ends"
+    assert left == [], f"every kernel's tmpfs is unmounted when it ends; still mounted: {left}"
 
 
 def test_grading_refuses_to_run_unsandboxed_unless_allowed():
