@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import json
 import logging
 import sys
 from pathlib import Path
 
-from convlab import engine
+from convlab import course, engine
 from convlab.checking import report
 from convlab.runtime.sandbox import SandboxUnavailable
 from convlab.settings import REPO_ROOT
@@ -108,6 +109,16 @@ def cmd_bench_class(args: argparse.Namespace) -> int:
     return bench_class.main(args.students, args.assignment or None, per_assignment)
 
 
+def cmd_thresholds(args: argparse.Namespace) -> int:
+    package = course.assignment(args.assignment, Path(args.course_root)).graders_package
+    try:
+        measure = importlib.import_module(f"{package}.measure_thresholds")
+    except ModuleNotFoundError:
+        print(f"{args.assignment} grades no trained model (no {package}.measure_thresholds)", file=sys.stderr)
+        return 2
+    return measure.main(["--seeds", *map(str, range(args.seeds))])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m convlab", description=__doc__)
     parser.add_argument("--course-root", default=str(REPO_ROOT), help=argparse.SUPPRESS)
@@ -150,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     bench_cls.add_argument("--students-for", action="append", metavar="ASSIGNMENT=N",
                            help="a different class size for one assignment (repeatable)")
     bench_cls.set_defaults(func=cmd_bench_class)
+    thresholds = sub.add_parser("thresholds", help="train the reference over seeds: the distribution of its "
+                                "score, the seeds below the pass mark, the CPU model (slow)")
+    thresholds.add_argument("assignment", help="an assignment that grades a trained model, e.g. 07_segmentation")
+    thresholds.add_argument("--seeds", type=int, default=30, help="train seeds 0 .. N-1 (default: %(default)s)")
+    thresholds.set_defaults(func=cmd_thresholds)
     args = parser.parse_args(argv)
     # The course's own packages (solutions/, hidden graders/) import from its root, wherever the
     # `convlab` command was started.

@@ -124,6 +124,39 @@ def test_correct_variant_full_marks_in_process(entry):
     assert not lost, f"{entry.name} is correct but lost points: {lost}"
 
 
+AP_MISTAKES = [e for e in WRONG if e.function == "average_precision"]
+
+
+@pytest.mark.parametrize("entry", AP_MISTAKES, ids=[e.name for e in AP_MISTAKES])
+def test_a_wrong_average_precision_costs_nothing_in_mean_average_precision(entry):
+    """One mistake costs one task: the mAP check grades the averaging, not the AP again."""
+    student = InProcessStudent(reference, entry.code)
+    assert run_check(graders, student, "average_precision_random")[0] < len(
+        graders.C.ap_random_cases(graders.C.rng("average_precision_random"))), f"{entry.name} should fail AP itself"
+    passed, total, first = run_check(graders, student, "mean_average_precision_values")
+    assert passed == total, f"{entry.name} is wrong only in average_precision, yet mAP lost points: {first}"
+
+
+def test_fresh_and_hidden_cases_are_off_every_decision_boundary():
+    """No case's answer flips when the IoUs move by round-off (an epsilon of 1e-7 in the union, ±1e-6
+    relative): a correct IoU written another way must not lose points in the functions that use it."""
+    import numpy as np
+
+    C = graders.C
+    sources = {"best_anchor_cases": lambda c: reference.best_anchor(*c),
+               "encode_cases": C._encode, "class_nms_cases": lambda c: reference.class_aware_nms(*c),
+               "ap_random_cases": lambda c: reference.average_precision(*c),
+               "map_cases": lambda c: reference.mean_average_precision(*c)}
+    for name, answer in sources.items():
+        for seed in range(5):  # fresh cases of other submissions
+            for case in getattr(C, name)(np.random.default_rng(seed)):
+                assert C.is_fair(case, answer), f"{name} (seed {seed}) drew a case on a decision boundary"
+    assert all(C.is_fair(c, C._encode) for c in C.encode_collision_cases())
+    boxes = np.array([[0.0, 0, 10, 10]])
+    on_threshold = ([(np.array([[0.0, 0, 10, 5]]), np.array([0.5]))], [boxes], 0.5)
+    assert not C.is_fair(on_threshold, lambda c: reference.average_precision(*c)), "the filter must see a tie"
+
+
 # -- whole-notebook grading ------------------------------------------------------------------------
 
 

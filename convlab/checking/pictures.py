@@ -212,6 +212,45 @@ def gallery(images: Sequence[np.ndarray], captions: Sequence[str], title: str = 
     return _png(fig)
 
 
+def label_maps(scenes: Sequence[np.ndarray], truths: Sequence[np.ndarray], predicted: Sequence[np.ndarray],
+               class_names: Sequence[str], title: str = "") -> bytes | None:
+    """Per scene: the image, its true class map and the predicted one, in a colour-blind-safe map
+    (viridis, one colour per class) with a legend naming the classes.
+
+    scenes: (H, W) or (H, W, 1) images; truths, predicted: (H, W) int class maps."""
+    from matplotlib import colormaps
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    n = len(class_names)
+    colours = colormaps["viridis"](np.linspace(0, 1, n))
+    cmap, norm = ListedColormap(colours), BoundaryNorm(np.arange(n + 1) - 0.5, n)
+    rows = min(len(scenes), 2)
+    if rows == 0:
+        return None
+    fig = _figure(6.4, 2.1 * rows + 0.4)
+    step = 0.9 / rows  # the top tenth holds the title
+    for r in range(rows):
+        panels = [(np.asarray(scenes[r], dtype=float).squeeze(), "image", True),
+                  (np.asarray(truths[r]), "true classes", False), (np.asarray(predicted[r]), "yours", False)]
+        for c, (picture, caption, grey) in enumerate(panels):
+            ax = fig.add_axes((0.02 + c * 0.24, 0.9 - (r + 1) * step + 0.01, 0.22, step - 0.08))
+            ax.imshow(picture, cmap="gray" if grey else cmap, norm=None if grey else norm, interpolation="nearest")
+            ax.set_title(f"scene {r + 1}: {caption}", fontsize=8)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    fig.legend(handles=[Patch(color=colours[k], label=name) for k, name in enumerate(class_names)],
+               loc="center right", fontsize=8, frameon=False, title="classes", title_fontsize=8)
+    fig.suptitle(_title(title, ""), fontsize=9)
+    return _png(fig)
+
+
+def with_label_maps(failure: CheckFailure, scenes: Sequence[np.ndarray], truths: Sequence[np.ndarray],
+                    predicted: Sequence[np.ndarray], class_names: Sequence[str], *, title: str = "") -> CheckFailure:
+    """The same failure, carrying the scenes with their true and predicted class maps and a legend."""
+    return _wrap(failure, lambda: label_maps(scenes, truths, predicted, class_names, title))
+
+
 def _title(title: str, where: str) -> str:
     text = title if len(title) <= 110 else title[:107] + "..."
     return f"{text} - {where}" if where else text

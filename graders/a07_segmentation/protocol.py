@@ -18,6 +18,7 @@ __all__ = ["shapes_module"]
 # The notebook's training protocol (its read-only cell says the same).
 IMAGE_SIZE, MAX_OBJECTS = 32, 3
 N_CLASSES = 4  # background, circle, square, triangle
+CLASS_NAMES = ("background", *shapes_module().CLASSES)
 TRAIN_SCENES, TRAIN_SEED = 400, 1
 BATCH_SIZE, EPOCHS = 4, 18  # TRAIN_SCENES / BATCH_SIZE · EPOCHS = 1800 steps: training stops by steps
 LEARNING_RATE = 2e-3
