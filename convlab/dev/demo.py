@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from convlab.checking.report import read_item_data
 from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer, write_submission
 from convlab.settings import REPO_ROOT
 
@@ -62,4 +64,31 @@ def main(assignments: list[str]) -> int:
     for path in sorted((REPO_ROOT / "feedback").glob("*/*/*.html")):
         print(f"  {path.relative_to(REPO_ROOT)}")
     print(f"Grades exported to {REPO_ROOT / 'grades.csv'}")
+    lost = [loss for assignment in assignments for loss in reference_losses(REPO_ROOT / "autograded", assignment)]
+    if lost:
+        # A correct submission that loses a point is a grader bug: the demo must not look green.
+        print("\nThe reference student lost automatic points (a correct submission must never):", file=sys.stderr)
+        for loss in lost:
+            print(f"  {loss}", file=sys.stderr)
+        return 1
+    print("The reference student has every automatic point on every assignment.")
     return 0
+
+
+def reference_losses(autograded: Path, assignment: str) -> list[str]:
+    """'assignment check: score / max: message' for each check the student `reference` lost, read from
+    the result data its autograded notebooks carry (under `autograded/reference/<assignment>/`)."""
+    notebooks = sorted((autograded / "reference" / assignment).glob("*.ipynb"))
+    if not notebooks:
+        return [f"{assignment}: the reference was not autograded"]
+    lost = []
+    for path in notebooks:
+        for cell in json.loads(path.read_text())["cells"]:
+            for output in cell.get("outputs", []):
+                html = output.get("data", {}).get("text/html", "")
+                data = read_item_data("".join(html) if isinstance(html, list) else html)
+                for check in (data or {}).get("checks", []):
+                    if check["score"] < check["max_score"] - 1e-9:
+                        lost.append(f"{assignment} {check['id']}: {check['score']:g} / {check['max_score']:g}: "
+                                    f"{check['message'][:300]}")
+    return lost
