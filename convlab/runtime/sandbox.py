@@ -158,14 +158,20 @@ def support_files(folder: Path, layout: PythonLayout, uid: int, gid: int) -> Pat
     return folder
 
 
-def _file_system(layout: PythonLayout, scratch: Path, support: Path, settings: SandboxSettings) -> list[str]:
-    args = ["--ro-bind", "/usr", "/usr", "--tmpfs", "/usr/local"]
+def usr_links() -> list[str]:
+    """bwrap arguments that recreate the host's `/bin`, `/lib`… links (or, on older systems, folders)."""
+    args = []
     for name in USR_LINKS:
         host = Path("/") / name
         if host.is_symlink():
             args += ["--symlink", os.readlink(host), f"/{name}"]
         elif host.is_dir():
             args += ["--ro-bind", str(host), f"/{name}"]
+    return args
+
+
+def _file_system(layout: PythonLayout, scratch: Path, support: Path, settings: SandboxSettings) -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr", "--tmpfs", "/usr/local", *usr_links()]
     args += ["--perms", "0755", "--dir", "/etc"]
     for name in ETC_ALLOWLIST:
         if (Path("/etc") / name).exists():

@@ -1,0 +1,5 @@
+import sys
+
+from convlab_hub.run import main
+
+sys.exit(main())
