@@ -363,12 +363,13 @@ def build_detector(input_shape: tuple[int, int, int], grid_size: int, n_anchors:
     """A small one-stage detector: a convolutional backbone down to an S x S grid, then one 1x1
     convolution that predicts, for every cell and anchor, 5 + C raw numbers.
 
-    Blocks of ``Conv2D`` (3x3, "same") + ``BatchNormalization`` (momentum 0.9) + ReLU, each followed by
+    Blocks of ``Conv2D`` (3x3, "same", ``use_bias=False``: the BatchNormalization after it shifts
+    anyway) + ``BatchNormalization`` (momentum 0.9) + ReLU, each followed by
     ``MaxPooling2D(2)`` until the maps are ``grid_size`` wide (the input side must be grid_size
     times a power of 2), two more 3x3 blocks of 64 filters at grid resolution (so each cell sees its
     neighbours), a 1x1 ``Conv2D`` with ``A * (5 + C)`` filters and no activation, and a
     ``Reshape`` to ``(S, S, A, 5 + C)``. For 64x64x1 inputs, S = 8, A = 3, C = 3: 99,432
-    parameters. Not compiled (the training cell compiles it with ``detection_loss``).
+    parameters (99,672 if those convolutions keep their bias; both are fine). Not compiled (the training cell compiles it with ``detection_loss``).
 
     Args:
         input_shape: ``(H, W, C_in)`` with H = W = grid_size * 2**k, k >= 1.
