@@ -369,7 +369,8 @@ def build_detector(input_shape: tuple[int, int, int], grid_size: int, n_anchors:
     times a power of 2), two more 3x3 blocks of 64 filters at grid resolution (so each cell sees its
     neighbours), a 1x1 ``Conv2D`` with ``A * (5 + C)`` filters and no activation, and a
     ``Reshape`` to ``(S, S, A, 5 + C)``. For 64x64x1 inputs, S = 8, A = 3, C = 3: 99,432
-    parameters (99,672 if those convolutions keep their bias; both are fine). Not compiled (the training cell compiles it with ``detection_loss``).
+    parameters (99,672 if those convolutions keep their bias; both are fine). Not compiled (the
+    training cell compiles it with ``detection_loss``).
 
     Args:
         input_shape: ``(H, W, C_in)`` with H = W = grid_size * 2**k, k >= 1.

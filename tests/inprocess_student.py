@@ -55,7 +55,11 @@ class InProcessStudent:
             with np.errstate(all="ignore"):
                 value = self.namespace[name](*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - reported like the kernel bridge does
-            raise StudentError(f"`{name}` raised {type(exc).__name__}: {exc}") from None
+            if isinstance(exc, NotImplementedError):
+                raise StudentError(f"`{name}` is not implemented yet (it still raises NotImplementedError)",
+                                   function=name, kind="not_implemented") from None
+            raise StudentError(f"`{name}` raised {type(exc).__name__}: {exc}", function=name, kind="raised",
+                               exc_type=type(exc).__name__, exc_message=str(exc)) from None
         type_name = f"{type(value).__module__}.{type(value).__qualname__}".replace("builtins.", "")
         return Returned(_plain(value), type_name, [], time.perf_counter() - start)
 

@@ -37,6 +37,11 @@ class Opaque:
     pass
 
 opaque = Opaque()
+
+def picky(x):
+    if x < 0:
+        raise ValueError("x must be >= 0, got a negative x: raised ValueError")
+    raise NotImplementedError()
 '''
 
 
@@ -65,6 +70,20 @@ def test_get_fetches_variables_and_refuses_objects(student):
     assert student.get("scaler.k").value == 3
     with pytest.raises(StudentError, match="not data"):
         student.get("opaque")
+
+
+def test_a_failure_is_data_graders_branch_on_not_text(student):
+    with pytest.raises(StudentError) as raised:
+        student.call("picky", -1)
+    assert (raised.value.function, raised.value.kind, raised.value.exc_type) == ("picky", "raised", "ValueError")
+    assert raised.value.raised("ValueError") and not raised.value.raised("TypeError")
+    assert raised.value.exc_message.startswith("x must be >= 0")
+    with pytest.raises(StudentError) as unfinished:
+        student.call("picky", 1)
+    assert unfinished.value.kind == "not_implemented" and not unfinished.value.raised("ValueError")
+    with pytest.raises(StudentError) as missing:
+        student.call("no_such_function")
+    assert missing.value.kind == "missing"
 
 
 def test_seconds_are_measured_in_the_kernel(student):

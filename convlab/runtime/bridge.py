@@ -70,6 +70,8 @@ class CallOutcome:
     error: str = ""
     where: str = ""
     library_calls: list[str] = field(default_factory=list)
+    exc_type: str = ""  # the class name of what the function raised (status "error")
+    exc_message: str = ""  # and its own message
 
 
 def call_key(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], get: bool = False) -> str:
@@ -200,7 +202,9 @@ def read_result(call_dir: Path) -> CallOutcome:
         return CallOutcome("ok", Returned(value, type_name, calls, seconds), library_calls=calls)
     if status in ("error", "unsupported"):
         return CallOutcome(status, error=str(raw.get("error", ""))[:400],
-                           where=str(raw.get("where", ""))[:300], library_calls=calls)
+                           where=str(raw.get("where", ""))[:300], library_calls=calls,
+                           exc_type=str(raw.get("exc_type", ""))[:80],
+                           exc_message=str(raw.get("exc_message", ""))[:300])
     if status in ("missing", "not_callable"):
         return CallOutcome(status, error=str(raw.get("type", ""))[:80], library_calls=calls)
     raise BridgeError("malformed result")

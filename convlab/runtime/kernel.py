@@ -53,6 +53,7 @@ class ExecResult:
     error: str = ""
     seconds: float = 0.0
     restarted: bool = False  # the kernel ignored the interrupt and was replaced: state is gone
+    ename: str = ""  # status "error": the class name of the exception (graders branch on it, not on text)
 
     @property
     def ok(self) -> bool:
@@ -334,7 +335,7 @@ class StudentKernel:
                     return ExecResult("timeout", out.items, stop_reason, seconds)
                 if reply_status == "ok":
                     return ExecResult("ok", out.items, "", seconds)
-                return ExecResult("error", out.items, out.error or "execution failed", seconds)
+                return ExecResult("error", out.items, out.error or "execution failed", seconds, ename=out.ename)
 
     def _limit_reached(self, elapsed: float, cpu_start: float, timeout: float, cpu_budget: float) -> str:
         """Why the running item must stop now ('' while it may go on)."""

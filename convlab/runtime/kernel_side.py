@@ -155,7 +155,7 @@ def _convlab_run(fn, spec, call_dir, counter, batch):
             last = frames[-1]
             where = "in {}, line {}: {}".format(last.name, last.lineno, (last.line or "").strip())
         return {"status": "error", "error": f"{type(exc).__name__}: {str(exc)[:300]}",
-                "where": where[:300], "seconds": None}, seen
+                "exc_type": type(exc).__name__, "exc_message": str(exc)[:300], "where": where[:300], "seconds": None}, seen
     _sys.setprofile(None)
     try:
         return {"status": "ok", "value": _convlab_encode(value, call_dir, counter), "seconds": seconds}, seen

@@ -43,11 +43,13 @@ class Outputs:
     chars: int = 0
     figures: int = 0
     error: str = ""
+    ename: str = ""  # the class name of the exception the code raised
 
     def take(self, msg: dict) -> None:
         mtype, content = msg["msg_type"], msg["content"]
         if mtype == "error":
             self.error = f"{content.get('ename')}: {content.get('evalue')}"
+            self.ename = str(content.get("ename", ""))
             if self.keep:
                 self.items.append(nbformat.v4.output_from_msg(msg))
         elif not self.keep or mtype not in ("stream", "display_data", "execute_result"):

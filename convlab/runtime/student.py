@@ -39,7 +39,28 @@ BATCH_START_SHARE = 0.1
 
 
 class StudentError(AssertionError):
-    """The student's code failed in a way the student can fix; the message says how."""
+    """The student's code failed in a way the student can fix; the message says how.
+
+    Graders branch on the data, never on the message's words:
+    function: the student's function or variable the grader asked for ('' when not about one).
+    kind: what went wrong, one of KINDS.
+    exc_type, exc_message: for kind "raised", the class name and the message of the exception the
+        function raised (a library's words, e.g. Keras's, are the only text a grader may look into).
+    """
+
+    KINDS = ("raised", "not_implemented", "missing", "not_callable", "timeout", "died", "not_data",
+             "unreadable", "not_called_again", "other")
+
+    def __init__(self, message: str, *, function: str = "", kind: str = "other", exc_type: str = "",
+                 exc_message: str = "") -> None:
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown StudentError kind {kind!r}; one of {self.KINDS}")
+        super().__init__(message)
+        self.function, self.kind, self.exc_type, self.exc_message = function, kind, exc_type, exc_message
+
+    def raised(self, *exc_types: str) -> bool:
+        """Whether the student's function raised an exception of one of these class names."""
+        return self.kind == "raised" and self.exc_type in exc_types
 
 
 @dataclass
@@ -158,7 +179,8 @@ class Student:
         if key in self._prefetched:
             return self._interpret(name, self._prefetched[key], get)
         if name in self.broken_functions:
-            raise StudentError(f"`{name}` was not called again: {self.broken_functions[name]}")
+            raise StudentError(f"`{name}` was not called again: {self.broken_functions[name]}", function=name,
+                               kind="not_called_again")
         call_dir = self._new_call_dir(name, args, kwargs, get)
         try:
             code = f"__convlab_call__({name!r}, {str(call_dir)!r})"
@@ -243,29 +265,33 @@ class Student:
             if outcome.kind == "timeout":
                 reason = f"it did not finish ({outcome.detail}); is there an infinite loop?"
                 self.broken_functions.setdefault(name, reason)
-                raise StudentError(f"`{name}` {reason}")
+                raise StudentError(f"`{name}` {reason}", function=name, kind="timeout")
             reason = "it made the kernel die (os._exit, a crash, or too much memory)"
             self.broken_functions.setdefault(name, reason)
-            raise StudentError(f"`{name}`: {reason}")
+            raise StudentError(f"`{name}`: {reason}", function=name, kind="died")
         if isinstance(outcome, BridgeError):
             if get:
-                raise StudentError(f"`{name}` is not data the grader can read ({outcome})")
-            raise StudentError(f"`{name}` {outcome}")
+                raise StudentError(f"`{name}` is not data the grader can read ({outcome})", function=name,
+                                   kind="not_data")
+            raise StudentError(f"`{name}` {outcome}", function=name, kind="unreadable")
         if outcome.status == "missing":
-            raise StudentError(
-                f"`{name}` is not defined: keep its cell, run it, and check the spelling"
-            )
+            raise StudentError(f"`{name}` is not defined: keep its cell, run it, and check the spelling",
+                               function=name, kind="missing")
         if outcome.status == "unsupported" and get:
-            raise StudentError(f"`{name}` is not data the grader can read ({outcome.error})")
+            raise StudentError(f"`{name}` is not data the grader can read ({outcome.error})", function=name,
+                               kind="not_data")
         if outcome.status == "not_callable":
-            raise StudentError(f"`{name}` is a {outcome.error}, not a function")
-        if outcome.status == "error" and outcome.error.startswith("NotImplementedError"):
-            raise StudentError(f"`{name}` is not implemented yet (it still raises NotImplementedError)")
+            raise StudentError(f"`{name}` is a {outcome.error}, not a function", function=name, kind="not_callable")
+        if outcome.status == "error" and outcome.exc_type == "NotImplementedError":
+            raise StudentError(f"`{name}` is not implemented yet (it still raises NotImplementedError)",
+                               function=name, kind="not_implemented")
         if outcome.status == "error":
             where = f" ({outcome.where})" if outcome.where else ""
-            raise StudentError(f"`{name}` raised {outcome.error}{where}")
+            raise StudentError(f"`{name}` raised {outcome.error}{where}", function=name, kind="raised",
+                               exc_type=outcome.exc_type, exc_message=outcome.exc_message)
         if outcome.status == "unsupported":
-            raise StudentError(f"`{name}` returned something that is not data ({outcome.error})")
+            raise StudentError(f"`{name}` returned something that is not data ({outcome.error})", function=name,
+                               kind="not_data")
         assert outcome.returned is not None
         return outcome.returned
 

@@ -45,9 +45,9 @@ def _expect_value_error(student, name: str, call: str, *args: Any) -> None:
     try:
         got = student.call(name, *args)
     except StudentError as exc:
-        if f"`{name}` raised ValueError" in str(exc):
+        if exc.raised("ValueError"):
             return
-        if "raised" in str(exc) and "NotImplementedError" not in str(exc):
+        if exc.kind == "raised":
             raise CheckFailure(f"{call} should raise ValueError; {exc}") from None
         raise
     raise CheckFailure(f"{call} should raise ValueError, but it returned a {got.type_name}")
@@ -113,7 +113,7 @@ def test_task_of_records(student, case):
     try:
         got = student.call("task_of", record).value
     except StudentError as exc:
-        if "raised ValueError" not in str(exc):
+        if not exc.raised("ValueError"):
             raise
         mistake = _raising_mistake("task_of", record)
         raise CheckFailure(f"{call} raised ValueError, expected {expected!r}.{hint_text(mistake)}",

@@ -186,7 +186,7 @@ def _check_raises(student, name: str) -> None:
     try:
         got = student.call(name, x, k, mode=mode)
     except StudentError as exc:
-        if "raised ValueError" in str(exc):
+        if exc.raised("ValueError"):
             return
         raise
     raise CheckFailure(

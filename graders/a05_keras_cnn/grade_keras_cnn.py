@@ -58,7 +58,7 @@ def _cell_failure_and_mistake(student, grade_id: str) -> tuple[str, str]:
                         "resolution, pooling earlier)"), "training_too_slow"
             if run.result.status == "died":
                 return "made the kernel die (out of memory?)", ""
-            if run.result.error.startswith("NotImplementedError"):
+            if run.result.ename == "NotImplementedError":
                 return "calls a function that is not implemented yet", ""
             mistake_id, hint = _training_mistake(run.result.error)
             return f"failed with {run.result.error}.{hint}", mistake_id
@@ -84,7 +84,8 @@ def _notebook_variable(student, name: str, cell: str) -> Returned:
     except StudentError:
         failure = _cell_failure(student, cell)
         if failure:
-            error = StudentError(f"`{name}` is missing because the read-only cell `{cell}` {failure}")
+            error = StudentError(f"`{name}` is missing because the read-only cell `{cell}` {failure}", function=name,
+                                 kind="missing")
             error.mistake_id = _cell_mistake(student, cell)
             raise error from None
         raise
@@ -481,7 +482,7 @@ def test_feature_maps_values(student, case):
     try:
         got = student.call("feature_maps", model, image, name)
     except StudentError as exc:
-        if "has never been called and thus has no defined input" in str(exc):
+        if exc.kind == "raised" and "has never been called and thus has no defined input" in exc.exc_message:
             raise CheckFailure(f"{exc} Likely mistake: Keras 3 Sequential models have no `model.input`; "
                                "use `model.inputs`.", mistake_id="keras3_model_input") from None
         raise

@@ -538,7 +538,7 @@ def _cell_failure(student) -> str:
         if run.cell.grade_id == "train_detector" and not run.result.ok:
             if run.result.status == "timeout":
                 return f"was stopped ({run.result.error})"
-            if run.result.error.startswith("NotImplementedError"):
+            if run.result.ename == "NotImplementedError":
                 return "calls a function that is not implemented yet"
             return f"failed with {run.result.error}"
     return ""
@@ -553,7 +553,7 @@ def _detector_result(student) -> tuple[float, np.ndarray, np.ndarray]:
             failure = _cell_failure(student)
             if failure:
                 raise StudentError(f"`detector_anchors` is missing because the read-only cell `train_detector` "
-                                   f"{failure}") from None
+                                   f"{failure}", function="detector_anchors", kind="missing") from None
             raise
         anchors = np.asarray(anchors.value, dtype=float) if isinstance(anchors.value, (np.ndarray, list)) else None
         if anchors is None or anchors.shape != (P.N_ANCHORS, 2) or not np.isfinite(anchors).all():
@@ -561,9 +561,12 @@ def _detector_result(student) -> tuple[float, np.ndarray, np.ndarray]:
         images, boxes, labels = P.grader_scenes()
         try:
             outputs = student.call("grader_detector_outputs", images).value
-        except StudentError as exc:
+        except StudentError:
             failure = _cell_failure(student)
-            raise StudentError(f"the read-only cell `train_detector` {failure}" if failure else str(exc)) from None
+            if not failure:
+                raise
+            raise StudentError(f"the read-only cell `train_detector` {failure}", function="grader_detector_outputs",
+                               kind="missing") from None
         expected_shape = (len(images), P.GRID, P.GRID, P.N_ANCHORS, 5 + P.N_CLASSES)
         if not isinstance(outputs, np.ndarray) or outputs.shape != expected_shape:
             raise CheckFailure(f"the detector's outputs have shape {np.shape(outputs)}, expected {expected_shape}")
@@ -587,7 +590,9 @@ def test_detector_map(student, level):
         return
     failed = _pipeline_failures(student)
     why = (f"these functions the training uses fail their own checks: {', '.join(failed)}; fix them first" if failed
-           else "check the training cell's loss (it should fall steadily) and every task above")
+           else f"the functions the training uses ({', '.join(PIPELINE)}) pass their own checks, so look at the "
+                "training cell's loss (it should fall steadily); run the notebook again from the top and tell your "
+                "TA if it stays below")
     failure = CheckFailure(f"mAP@0.5 {value:.3f} on {P.GRADER_SIZE} unseen scenes is below {level:.2f} (pass mark "
                            f"{P.THRESHOLD:.2f}): {why}")
     images, boxes, labels = P.grader_scenes()

@@ -567,7 +567,7 @@ def _cell_failure(student, grade_id: str) -> str:
                 return f"was stopped ({run.result.error})"
             if run.result.status == "died":
                 return "made the kernel die (out of memory?)"
-            if run.result.error.startswith("NotImplementedError"):
+            if run.result.ename == "NotImplementedError":
                 return "calls a function that is not implemented yet"
             return f"failed with {run.result.error}"
     return ""
