@@ -41,7 +41,7 @@ release: setup
 demo: release
 	$(PY) -m convlab demo $(ASSIGNMENTS)
 
-test: setup
+test: setup hub-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest tests -q
 
@@ -75,3 +75,26 @@ sync: setup
 
 clean:
 	rm -rf autograded submitted feedback gradebook.db gradebook.db.lock reports
+
+# --- A class on JupyterHub (README "Running a course on JupyterHub"; run as root) ---------------
+.PHONY: hub hub-stop hub-deps
+HUB_ROOT ?= /srv/convlab-hub
+HUB_PORT ?= 8000
+CHP := hub/node_modules/.bin/configurable-http-proxy
+
+# JupyterHub's proxy from npm, at the version hub/package-lock.json pins.
+$(CHP): hub/package.json hub/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $(CHP)
+
+# The proxy, bubblewrap (the jails and the grading sandbox), and Chromium with its driver for tests/test_hub.py.
+hub-deps: setup $(CHP)
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+
+hub: hub-deps
+	PYTHONPATH=$(CURDIR)/hub $(PY) -m convlab_hub start --root $(HUB_ROOT) --port $(HUB_PORT)
+
+hub-stop:
+	PYTHONPATH=$(CURDIR)/hub $(PY) -m convlab_hub stop --root $(HUB_ROOT)

@@ -84,7 +84,10 @@ class LockedSubmit(ExchangeSubmit):
         try:
             inner = os.path.join(staging, "submission")
             self.do_copy(self.src_path, inner)
-            _write_stamps(inner, self.timestamp, secret)
+            # copytree ends by giving `inner` the source's mode, which clears its set-group-id bit: files
+            # created in it now would take the student's group. Written in `staging` and moved, they keep the grader's.
+            for name in _write_stamps(staging, self.timestamp, secret):
+                os.rename(os.path.join(staging, name), os.path.join(inner, name))
             _lock_tree(inner, SUBMISSION_DIR_MODE, SUBMISSION_FILE_MODE)
             os.rename(inner, dest)
         finally:
@@ -96,10 +99,12 @@ class LockedSubmit(ExchangeSubmit):
         self.log.info("Submitted as: %s %s %s", self.coursedir.course_id, self.coursedir.assignment_id, self.timestamp)
 
 
-def _write_stamps(folder: str, timestamp: str, secret: str) -> None:
-    for name, text in (("timestamp.txt", timestamp), ("submission_secret.txt", secret)):
+def _write_stamps(folder: str, timestamp: str, secret: str) -> tuple[str, ...]:
+    stamps = {"timestamp.txt": timestamp, "submission_secret.txt": secret}
+    for name, text in stamps.items():
         with open(os.path.join(folder, name), "w") as out:
             out.write(text)
+    return tuple(stamps)
 
 
 def _owner(path: str) -> str | None:

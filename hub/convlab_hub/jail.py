@@ -28,11 +28,14 @@ from convlab_hub.layout import Hub
 TMP_BYTES = 512 << 20
 
 
-def _system() -> list[str]:
+def _system(staff: bool) -> list[str]:
     return [
         "--ro-bind", "/usr", "/usr", *usr_links(),
         "--ro-bind", "/etc", "/etc",
-        "--proc", "/proc",
+        # The grading sandbox, started inside the formgrader service's jail, mounts a /proc of its own: the
+        # kernel allows that only where a whole /proc is visible, which bwrap's /proc (with its read-only
+        # covers over /proc/sys…) is not. So the service keeps the host's /proc and PID namespace.
+        *(["--bind", "/proc", "/proc"] if staff else ["--proc", "/proc"]),
         "--dev", "/dev",
         "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
     ]
@@ -47,8 +50,9 @@ def _bind(option: str, path: Path) -> list[str]:
 def jail_argv(hub: Hub, user: str, cwd: Path, *, staff: bool = False) -> list[str]:
     """bwrap + setpriv around a command run as `user` (append the command after the result)."""
     entry = pwd.getpwnam(user)
-    args = ["bwrap", "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
-    args += _system()
+    args = ["bwrap", "--die-with-parent", *([] if staff else ["--unshare-pid"]), "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try"]
+    args += _system(staff)
     if not hub.python_base.startswith("/usr/"):
         args += _bind("--ro-bind", Path(hub.python_base))
     if staff:

@@ -22,6 +22,12 @@ from convlab_hub.layout import COURSE_FILES, COURSE_ID, Hub
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_ROOT = Path("/srv/convlab-hub")
+EXCHANGE_MODES = {
+    COURSE_ID: 0o755,
+    f"{COURSE_ID}/outbound": 0o755,  # released assignments: everyone reads
+    f"{COURSE_ID}/inbound": 0o3733,  # submissions: write-only, set-group-id (the grader's group), sticky
+    f"{COURSE_ID}/feedback": 0o711,  # feedback pages: reachable by name, readable per file (exchange.py)
+}
 
 
 def _own_tree(top: Path, uid: int, gid: int) -> None:
@@ -58,10 +64,13 @@ def prepare(hub: Hub) -> dict[str, str]:
     # create it first.
     hub.exchange.mkdir(exist_ok=True)
     hub.exchange.chmod(0o1777)
-    course_exchange = hub.exchange / COURSE_ID
-    course_exchange.mkdir(exist_ok=True)
-    os.chown(course_exchange, entry.pw_uid, entry.pw_gid)
-    course_exchange.chmod(0o755)
+    # nbgrader's modes, plus the sticky bit on inbound/: a student may add a submission but not rename or
+    # remove another's (nbgrader's 2733 lets anyone rename any entry, e.g. hide a classmate's submission).
+    for folder, mode in EXCHANGE_MODES.items():
+        path = hub.exchange / folder
+        path.mkdir(exist_ok=True)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+        path.chmod(mode)
     hub.save()
     return passwords
 
