@@ -193,3 +193,6 @@ def test_failed_image_and_training_checks_carry_pictures(shared):
         assert any(c.images for c in failed), f"{check_id}: no picture in the feedback"
     messages = " ".join(c.message for c in collected.outcomes["unet_trained_mean_iou"].cases)
     assert f"below {P.THRESHOLD:.2f} (pass mark {P.THRESHOLD:.2f})" in messages
+    assert "IoU per class: background" in messages, "the message gives the per-class scores"
+    # The U-Net here is the reference: the message blames the training, not the layers.
+    assert "Your build_unet passes its checks" in messages and "fails these checks" not in messages

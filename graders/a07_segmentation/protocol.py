@@ -29,11 +29,20 @@ THREADS = (2, 1)  # TensorFlow intra-op and inter-op threads, fixed in the setup
 # Only the graders know this seed: the U-Net is scored on scenes nobody trained on.
 GRADER_SEED, GRADER_SCENES = 70_712_026, 200
 
-# mean - 3 sd of the reference's mean IoU over training seeds, rounded down to 0.01
-# (python -m graders.a07_segmentation.measure_thresholds; the numbers are in the notebook too).
-# Measured (5 seeds, oneDNN off): with skips 0.7813 ± 0.0518 -> 0.6259 (lowest 0.7375); without skips
-# 0.7161 ± 0.0447 (every seed below its skip twin); all background 0.2278.
-THRESHOLD = 0.62
+# The pass mark follows convlab/dev/thresholds.py: the lowest mean IoU of the reference over 30 training
+# seeds, minus a margin, rounded down to 0.01 (`convlab thresholds 07_segmentation --seeds 30`, or
+# `python -m graders.a07_segmentation.measure_thresholds --skips-only`). A seed stands in for a machine:
+# training is repeatable only on one kind of CPU. Measured on AMD EPYC (avx512f, 2 CPUs), oneDNN off,
+# seeds 0-29: mean 0.7676, sd 0.0788; most seeds land at 0.72-0.85, but the distribution has a tail
+# where one shape class collapses (seed 7: circles IoU 0.03, mean IoU 0.4706; seeds 20 and 0: 0.64,
+# 0.66), so the pass mark sits below the lowest seed, not at mean - 3 sd. Predicting background
+# everywhere scores 0.2278, below the lowest band. One fit: about 25-30 CPU-seconds.
+MEASURED = (
+    0.6620, 0.8524, 0.8174, 0.8395, 0.7238, 0.8012, 0.7753, 0.4706, 0.8172, 0.8180,
+    0.8512, 0.8300, 0.7903, 0.7816, 0.8083, 0.8070, 0.7906, 0.8115, 0.7740, 0.8079,
+    0.6442, 0.7969, 0.6784, 0.7886, 0.8393, 0.7468, 0.7299, 0.7531, 0.6955, 0.7254,
+)
+THRESHOLD = 0.45
 # Partial credit: each band below the threshold that the mean IoU reaches is worth a share.
 BAND_WIDTH = 0.05
 BANDS = 4
