@@ -292,7 +292,7 @@ def cycle(hub_run) -> Cycle:
         ta.find("table", "the submissions of the notebook")
         ta.shot("manual-grading")
         for name, points in ((alice, manual_max), (bob, 0)):
-            ta.formgrader(f"submission/{ids[name]}")
+            ta.formgrader(f"submissions/{ids[name]}")
             box = ta.find(f"input#{MANUAL_ID}", "the score box of the written answer")
             box.clear()
             box.send_keys(f"{points:g}", Keys.TAB)
