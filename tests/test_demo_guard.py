@@ -31,3 +31,11 @@ def test_full_marks_and_a_missing_notebook(tmp_path):
     root = _autograded(tmp_path, CheckResult("conv1d_values", "", 2.0, 2.0, 5, 5, ""))
     assert reference_losses(root, "02_conv1d") == []
     assert reference_losses(root, "07_segmentation") == ["07_segmentation: the reference was not autograded"]
+
+
+def test_demo_students_hand_in_code_without_the_corpus_notes():
+    from convlab.dev.corpus import corpus
+
+    for entry in corpus("02_conv1d")[:5]:
+        assert not any(line.startswith(("# loses:", "# message:", "# function:")) for line in entry.answer.splitlines())
+        assert f"def {entry.function}(" in entry.answer, f"{entry.name}: the answer lost its code"

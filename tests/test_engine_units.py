@@ -238,3 +238,15 @@ def test_banned_calls_name_what_was_written_not_the_librarys_internals():
     assert [u.describe() for u in uses] == ["np.convolve (line 2 of conv1d)"], "the label is not repeated"
     assert "np.correlate" not in banned_use_message("conv1d", uses, "no library")
     assert banned_calls(functions, "loops", []) == []
+
+
+def test_library_errors_reach_the_feedback_as_one_readable_line():
+    from convlab.runtime.outputs import readable_error
+
+    keras = ("ValueError: Exception encountered when calling Reshape.call().\n\n\x1b[1mThe total size of the new "
+             "array must be unchanged, input_shape = [8, 8, 24], output_shape = [8, 8, 3, 9]\x1b[0m\n\n"
+             "Arguments received by Reshape.call():\n  • inputs=tf.Tensor(shape=(None, 8, 8, 24))")
+    assert readable_error(keras) == ("ValueError: The total size of the new array must be unchanged, "
+                                     "input_shape = [8, 8, 24], output_shape = [8, 8, 3, 9]")
+    assert readable_error("IndexError: index 5 is out of bounds") == "IndexError: index 5 is out of bounds"
+    assert readable_error("the kernel died (crash, exit or out of memory)") == "the kernel died (crash, exit or out of memory)"

@@ -36,6 +36,11 @@ class CorpusEntry:
     message: str
     code: str
 
+    @property
+    def answer(self) -> str:
+        """The code as a student would hand it in: without the corpus's header comments."""
+        return "\n".join(line for line in self.code.splitlines() if not _HEADER.match(line)).lstrip("\n") + "\n"
+
 
 def read_corpus_entry(path: Path) -> CorpusEntry:
     text = path.read_text()

@@ -33,7 +33,8 @@ def write_demo_class(assignment: str, notebook: str, submitted: Path) -> list[st
     entries = {e.name: e for e in corpus(assignment)}
     chosen = [entries[n] for n in DEMO_MISTAKES if n in entries] or list(entries.values())[:3]
     for entry in chosen[:3]:
-        students[f"mistake-{entry.name}"] = with_answer(reference, entry.function, entry.code)
+        # The demo's students hand in code, not the corpus's notes on what it should lose.
+        students[f"mistake-{entry.name}"] = with_answer(reference, entry.function, entry.answer)
     for student, nb in students.items():
         write_submission(nb, submitted, student, assignment, notebook)
     return list(students)

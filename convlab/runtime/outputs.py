@@ -3,6 +3,7 @@ feedback or the gradebook."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,26 @@ class FigureBudget:
         return nbformat.v4.output_from_msg(msg)
 
 
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Lines libraries wrap around the sentence that says what went wrong (Keras 3 layer errors).
+_WRAPPER_LINES = ("Exception encountered when calling", "Arguments received by")
+
+
+def readable_error(text: str) -> str:
+    """An error for a student's feedback: without terminal colour codes, the first line that says
+    what went wrong (a Keras layer error's first line only names the layer), the exception class kept.
+
+    'ValueError: Exception encountered when calling Reshape.call().\\n\\n\\x1b[1mThe total size ...'
+    -> 'ValueError: The total size ...'"""
+    text = _ANSI.sub("", text)
+    prefix, sep, rest = text.partition(": ")
+    if not sep or " " in prefix:
+        prefix, rest = "", text
+    lines = [line.strip() for line in rest.splitlines() if line.strip()]
+    meaningful = [line for line in lines if not line.startswith(_WRAPPER_LINES)] or lines or [""]
+    return f"{prefix}: {meaningful[0]}" if prefix else meaningful[0]
+
 @dataclass
 class Outputs:
     """What one request printed and drew, within the output budgets (the error is kept always)."""
@@ -48,7 +69,7 @@ class Outputs:
     def take(self, msg: dict) -> None:
         mtype, content = msg["msg_type"], msg["content"]
         if mtype == "error":
-            self.error = f"{content.get('ename')}: {content.get('evalue')}"
+            self.error = readable_error(f"{content.get('ename')}: {content.get('evalue')}")
             self.ename = str(content.get("ename", ""))
             if self.keep:
                 self.items.append(nbformat.v4.output_from_msg(msg))

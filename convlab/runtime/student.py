@@ -30,6 +30,7 @@ from convlab.runtime.bridge import (
     write_call,
 )
 from convlab.runtime.kernel import ExecResult, KernelDied, StudentKernel
+from convlab.runtime.outputs import readable_error
 
 log = logging.getLogger(__name__)
 
@@ -287,7 +288,7 @@ class Student:
                                function=name, kind="not_implemented")
         if outcome.status == "error":
             where = f" ({outcome.where})" if outcome.where else ""
-            raise StudentError(f"`{name}` raised {outcome.error}{where}", function=name, kind="raised",
+            raise StudentError(f"`{name}` raised {readable_error(outcome.error)}{where}", function=name, kind="raised",
                                exc_type=outcome.exc_type, exc_message=outcome.exc_message)
         if outcome.status == "unsupported":
             raise StudentError(f"`{name}` returned something that is not data ({outcome.error})", function=name,

@@ -489,7 +489,11 @@ def test_build_unet_connections(student, case):
     while todo:
         index, name, consumer, position = todo.popleft()
         want, have = expected[index], nodes.get(name)
-        where = "the output layer" if consumer is None else f"input {position + 1} of {expected[consumer].role}"
+        # Levels count from 0 as in the task (d = 0 … depth − 1); inputs are said in words, so no
+        # student has to guess whether they count from 0 or 1.
+        where = "the output layer" if consumer is None else (
+            f"the {_ORDINALS[position]} of the {len(expected[consumer].inputs)} inputs of {expected[consumer].role}"
+            if len(expected[consumer].inputs) > 1 else f"the input of {expected[consumer].role}")
         if have is None or have["class"] != want.cls:
             got_class = have["class"] if have else "no layer"
             hint = _connection_hint(want, got_class, None if consumer is None else expected[consumer], position)
@@ -504,6 +508,9 @@ def test_build_unet_connections(student, case):
             raise CheckFailure(f"{call}: {want.role} reads {len(have['inputs'])} input(s), expected "
                                f"{len(want.inputs)}.")
         todo.extend((source, got, index, k) for k, (source, got) in enumerate(zip(want.inputs, have["inputs"])))
+
+
+_ORDINALS = ("first", "second", "third", "fourth")
 
 
 def _connection_hint(want: C.Node, got_class: str, consumer: C.Node | None, position: int) -> str:
