@@ -250,3 +250,23 @@ def test_library_errors_reach_the_feedback_as_one_readable_line():
                                      "input_shape = [8, 8, 24], output_shape = [8, 8, 3, 9]")
     assert readable_error("IndexError: index 5 is out of bounds") == "IndexError: index 5 is out of bounds"
     assert readable_error("the kernel died (crash, exit or out of memory)") == "the kernel died (crash, exit or out of memory)"
+
+
+def test_a_test_cell_keeps_what_its_visible_checks_printed_but_not_their_traceback():
+    from convlab.engine import CheckResult, ItemResult, NotebookResult
+    from convlab.integration.nbgrader_plugin import write_results
+    from convlab.notebook import StudentCell
+    from convlab.runtime.kernel import ExecResult
+    from convlab.runtime.student import CellRun
+
+    cell = nbformat.v4.new_code_cell("print(iou)\nassert ok\n### BEGIN HIDDEN TESTS\n# checks: m\n### END HIDDEN TESTS\n")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "test_m", "points": 1}
+    printed = nbformat.v4.new_output("stream", name="stdout", text="with skips mean IoU 0.801\n")
+    traceback = nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=["..."])
+    run = CellRun(StudentCell(0, cell.source), ExecResult("error", [printed, traceback], "AssertionError: "))
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    item = ItemResult("test_m", 1.0, [CheckResult("m", "", 1.0, 1.0, 1, 1, "")])
+    write_results(nb, NotebookResult("07_segmentation", "segmentation", [item], cell_runs=[run]))
+    kinds = [o.output_type for o in nb.cells[0].outputs]
+    assert nb.cells[0].outputs[0].text == "with skips mean IoU 0.801\n", "the printed IoUs stay visible"
+    assert "error" not in kinds and kinds[-1] == "execute_result"

@@ -88,8 +88,9 @@ def _leftover_processes(hub: Hub, hub_pid: int) -> list[psutil.Process]:
         try:
             if proc.info["uids"] and proc.info["uids"].real in uids:
                 found.append(proc)
-            elif str(hub.root) in " ".join(proc.info["cmdline"] or []) and proc.pid != os.getpid():
-                found.append(proc)
+            elif (str(hub.root) in " ".join(proc.info["cmdline"] or []) and proc.pid != os.getpid()) or \
+                    f"--api-port {hub.proxy_api_port}" in " ".join(proc.info["cmdline"] or []):
+                found.append(proc)  # a server's jail, or the proxy of a hub stopped while starting
         except psutil.Error:
             continue
     return [p for p in found if p.pid != hub_pid]
