@@ -270,3 +270,36 @@ def test_a_test_cell_keeps_what_its_visible_checks_printed_but_not_their_traceba
     kinds = [o.output_type for o in nb.cells[0].outputs]
     assert nb.cells[0].outputs[0].text == "with skips mean IoU 0.801\n", "the printed IoUs stay visible"
     assert "error" not in kinds and kinds[-1] == "execute_result"
+
+
+def test_mistake_rows_as_the_guide_writes_them_name_the_mistake():
+    import numpy as np
+
+    from convlab.checking.checks import expect_array
+    from convlab.runtime.bridge import Returned
+
+    rows = [("doubled", "every value is doubled.", lambda x: 2 * np.asarray(x))]  # a plain tuple, as in the guide
+    with pytest.raises(CheckFailure) as failed:
+        expect_array(Returned(np.array([2.0, 4.0]), "numpy.ndarray", [], None), np.array([1.0, 2.0]), call="f(x)",
+                     mistakes=rows, args=([1.0, 2.0],))
+    assert failed.value.mistake_id == "doubled" and "every value is doubled" in str(failed.value)
+
+
+@pytest.mark.parametrize("row", [("no_fn", "hint", None), ("", "hint", abs), ("two parts", abs), "text"])
+def test_a_malformed_mistake_row_is_an_error_when_the_graders_load(row):
+    from convlab.checking.checks import mistakes_from
+
+    with pytest.raises(TypeError, match="mistake row 0"):
+        mistakes_from([row])
+
+
+def test_every_assignments_mistake_table_is_well_formed():
+    import importlib
+
+    from convlab import course
+    from convlab.checking.checks import mistakes_from
+
+    for assignment in course.assignments():
+        table = importlib.import_module(f"{assignment.graders_package}.mistakes").MISTAKES
+        for function, rows in table.items():
+            assert mistakes_from(rows), f"{assignment.id} {function}: an empty mistake table"

@@ -38,8 +38,24 @@ class Mistake:
     fn: Callable[..., Any]
 
 
-def mistakes_from(table: Iterable[tuple[str, str, Callable[..., Any]]]) -> list[Mistake]:
-    return [Mistake(*row) for row in table]
+MistakeRow = Mistake | tuple[str, str, Callable[..., Any]]
+
+
+def mistakes_from(table: Iterable[MistakeRow]) -> list[Mistake]:
+    """A mistake table as `Mistake`s: rows written as the authoring guide says, `(id, hint, fn)`, or
+    `Mistake`s already. A malformed row raises TypeError when the graders load: a row that could
+    never match would otherwise name no mistake, silently."""
+    mistakes = []
+    for position, row in enumerate(table):
+        if not isinstance(row, Mistake):
+            if not isinstance(row, tuple) or len(row) != 3:
+                raise TypeError(f"mistake row {position}: expected (id, hint, fn), got {row!r:.120}")
+            row = Mistake(*row)
+        if not (isinstance(row.id, str) and row.id and isinstance(row.hint, str) and row.hint and callable(row.fn)):
+            raise TypeError(f"mistake row {position} ({row.id!r}): the id and the hint must be non-empty "
+                            f"strings and fn a function of the student function's arguments")
+        mistakes.append(row)
+    return mistakes
 
 
 def hint_text(mistake: Mistake | None) -> str:
@@ -47,11 +63,11 @@ def hint_text(mistake: Mistake | None) -> str:
     return f" Likely mistake: {mistake.hint}" if mistake else ""
 
 
-def first_mistake(mistakes: Sequence[Mistake], args: tuple[Any, ...], got: Any,
+def first_mistake(mistakes: Sequence[MistakeRow], args: tuple[Any, ...], got: Any,
                   same: Callable[[Any, Any], bool] = lambda a, b: a == b,
                   kwargs: dict[str, Any] | None = None) -> Mistake | None:
     """The first known mistake whose output on the same inputs is `same` as the student's."""
-    for mistake in mistakes:
+    for mistake in mistakes_from(mistakes):
         try:
             if same(got, mistake.fn(*args, **(kwargs or {}))):
                 return mistake
@@ -75,11 +91,11 @@ def _same(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
 
 
 def matching_mistake(
-    got: np.ndarray, mistakes: Sequence[Mistake], args: tuple[Any, ...], kwargs: dict[str, Any],
+    got: np.ndarray, mistakes: Sequence[MistakeRow], args: tuple[Any, ...], kwargs: dict[str, Any],
     rtol: float, atol: float,
 ) -> Mistake | None:
     """The first known mistake whose output on the same inputs equals the student's."""
-    for mistake in mistakes:
+    for mistake in mistakes_from(mistakes):
         try:
             wrong = np.asarray(mistake.fn(*args, **kwargs), dtype=float)
         except Exception:  # noqa: BLE001 - a wrong variant may itself fail on some inputs
@@ -111,7 +127,7 @@ def expect_array(
     call: str,
     rtol: float = 1e-6,
     atol: float = 1e-9,
-    mistakes: Sequence[Mistake] = (),
+    mistakes: Sequence[MistakeRow] = (),
     args: tuple[Any, ...] = (),
     kwargs: dict[str, Any] | None = None,
     require_ndarray: bool = False,
@@ -163,7 +179,7 @@ def expect_array(
     )
 
 
-def expect_int(returned: Returned, expected: int, *, call: str, mistakes: Sequence[Mistake] = (),
+def expect_int(returned: Returned, expected: int, *, call: str, mistakes: Sequence[MistakeRow] = (),
                args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> None:
     """Fail unless the student returned exactly the integer `expected` (bool is not an int)."""
     value = returned.value
