@@ -119,6 +119,31 @@ def cmd_thresholds(args: argparse.Namespace) -> int:
     return measure.main(["--seeds", *map(str, range(args.seeds))])
 
 
+def cmd_similarity(args: argparse.Namespace) -> int:
+    from convlab.similarity import similarity_report
+    from convlab.similarity.compare import DEFAULT, Settings
+    from convlab.similarity.extract import NoSubmissions
+
+    root = Path(args.course_root)
+    try:
+        course.assignment(args.assignment, root)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 2
+    settings = Settings(threshold=args.threshold) if args.threshold is not None else DEFAULT
+    try:
+        result, folder = similarity_report(root, args.assignment, Path(args.archive) if args.archive else None,
+                                           settings, args.workers)
+    except NoSubmissions as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    compared, flagged = result.counts()
+    print(f"{args.assignment}: {len(result.students)} students, {compared} pairs compared, "
+          f"{flagged} flagged (score >= {settings.threshold:g})")
+    print(f"reports: {folder / 'similarity.csv'} {folder / 'similarity.html'} (instructor only)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m convlab", description=__doc__)
     parser.add_argument("--course-root", default=str(REPO_ROOT), help=argparse.SUPPRESS)
@@ -166,6 +191,15 @@ def main(argv: list[str] | None = None) -> int:
     thresholds.add_argument("assignment", help="an assignment that grades a trained model, e.g. 07_segmentation")
     thresholds.add_argument("--seeds", type=int, default=30, help="train seeds 0 .. N-1 (default: %(default)s)")
     thresholds.set_defaults(func=cmd_thresholds)
+    similarity = sub.add_parser("similarity", help="compare every pair of students per task: "
+                                "reports/<assignment>/similarity.csv and similarity.html (instructor only)")
+    similarity.add_argument("assignment")
+    similarity.add_argument("--archive", help="a folder of earlier terms' submissions (.../<student>/<assignment>/"
+                                              "*.ipynb) to compare this term's students with")
+    similarity.add_argument("--threshold", type=float, help="flag pairs scoring at least this "
+                                                            "(default: THRESHOLD in convlab/similarity/compare.py)")
+    similarity.add_argument("--workers", type=int, help="worker processes (default: number of CPUs)")
+    similarity.set_defaults(func=cmd_similarity)
     args = parser.parse_args(argv)
     # The course's own packages (solutions/, hidden graders/) import from its root, wherever the
     # `convlab` command was started.

@@ -1,0 +1,146 @@
+"""What is compared: each student's answer cells per task, with starter code, comments and docstrings gone.
+
+A task is an nbgrader answer cell (`solution: true`) of code, named by its `grade_id`. Its text is
+normalised before fingerprinting, so that what differs between two students is their logic, not
+how much of the release they kept: the code is parsed and printed back (`ast.unparse`), which drops
+comments, blank lines and layout; docstrings, type annotations, imports and the stub's
+`raise NotImplementedError()` are removed. A cell whose normalised code equals the release's stub is
+left untouched and is not compared. Code that does not parse is kept as written, minus the lines it
+shares with the release cell (copydetect's tokenizer still drops its comments).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from convlab import course
+from convlab.dev.authoring import strip_markers
+from convlab.notebook import nbgrader_meta
+
+# IPython magics and shell escapes are not Python; they carry no logic worth comparing.
+_MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
+
+
+class NoSubmissions(ValueError):
+    """There are no submitted notebooks to compare; the message says where it looked."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One student's normalised code for one task (`code` is what is fingerprinted and shown)."""
+
+    task: str
+    student: str
+    code: str
+    archived: bool = False  # from an earlier term: compared with this term's students only
+
+
+@dataclass
+class Boilerplate:
+    """Per task, the normalised code every student may share: the release's stub and the reference."""
+
+    starter: dict[str, str] = field(default_factory=dict)
+    reference: dict[str, str] = field(default_factory=dict)
+
+    def of(self, task: str) -> list[str]:
+        return [code for code in (self.starter.get(task), self.reference.get(task)) if code]
+
+
+class _Normaliser(ast.NodeTransformer):
+    """Drops what is not the student's logic: docstrings, annotations, imports, the stub's raise."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        # A block whose every statement was dropped must still hold one to stay Python.
+        if isinstance(getattr(node, "body", None), list) and not node.body and not isinstance(node, ast.Module):
+            node.body = [ast.Pass()]
+        return node
+
+    def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
+        # A docstring, or a stray string or number: no logic.
+        return None if isinstance(node.value, ast.Constant) else self.generic_visit(node)
+
+    def visit_Import(self, node: ast.stmt) -> None:
+        return None  # every student imports numpy; an import says nothing about copying
+
+    visit_ImportFrom = visit_Import
+
+    def visit_Raise(self, node: ast.Raise) -> ast.Raise | None:
+        return None if _is_not_implemented(node.exc) else self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.Assign | None:
+        if node.value is None:
+            return None
+        return self.generic_visit(ast.copy_location(ast.Assign([node.target], node.value), node))
+
+    def visit_arg(self, node: ast.arg) -> ast.arg:
+        node.annotation = None
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        node.returns = None
+        return self.generic_visit(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+
+def _is_not_implemented(exc: ast.expr | None) -> bool:
+    target = exc.func if isinstance(exc, ast.Call) else exc
+    return isinstance(target, ast.Name) and target.id == "NotImplementedError"
+
+
+def normalise(code: str, starter: str = "") -> str:
+    """`code` as compared: parsed and printed back without comments, docstrings, annotations,
+    imports and `raise NotImplementedError()`. Unparsable code keeps its lines not in `starter`."""
+    text = _MAGIC.sub("", strip_markers(code))
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        starter_lines = {line.strip() for line in starter.splitlines() if line.strip()}
+        return "\n".join(line for line in text.splitlines()
+                         if line.strip() and line.strip() not in starter_lines)
+    tree = _Normaliser().visit(tree)
+    tree.body = [s for s in tree.body if not isinstance(s, ast.Pass)]
+    return ast.unparse(ast.fix_missing_locations(tree)).strip()
+
+
+def solution_cells(nb: dict) -> dict[str, str]:
+    """grade_id -> source of every code answer cell (nbgrader `solution: true`) of a notebook (a
+    NotebookNode or its plain JSON); the first of duplicates."""
+    found: dict[str, str] = {}
+    for cell in nb.get("cells", []):
+        meta = nbgrader_meta(cell)
+        grade_id = meta.get("grade_id")
+        if cell.get("cell_type") == "code" and meta.get("solution") and isinstance(grade_id, str):
+            source = cell.get("source", "")
+            found.setdefault(grade_id, "".join(source) if isinstance(source, list) else source)
+    return found
+
+
+def boilerplate(assignment: str, root: Path) -> Boilerplate:
+    """The release's stubs and the reference solutions (the source notebook's answer cells), normalised."""
+    found = course.assignment(assignment, root)
+    release = nbformat.read(found.release_dir / f"{found.notebook}.ipynb", as_version=4)
+    source = nbformat.read(found.source_notebook, as_version=4)
+    starter = {task: normalise(code) for task, code in solution_cells(release).items()}
+    # The source cells hold the reference between BEGIN/END SOLUTION markers; solutions/<notebook>.py
+    # holds the same functions (`make sync` keeps them equal), so the source notebook is enough.
+    reference = {task: normalise(code) for task, code in solution_cells(source).items()}
+    return Boilerplate(starter, reference)
+
+
+def answers_of_cells(task: str, cells: Iterable[tuple[str, str, bool]], starter: str) -> list[Answer]:
+    """The normalised answers to `task` from (student, cell source, archived) triples; cells left as
+    the release's stub (`starter`, normalised) are left out: there is nothing of the student's in them."""
+    answers = []
+    for student, code, archived in cells:
+        text = normalise(code, starter)
+        if text and text != starter:
+            answers.append(Answer(task, student, text, archived))
+    return answers
