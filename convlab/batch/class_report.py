@@ -297,6 +297,8 @@ th {{ background: #f6f8fa; }}
 <body>
 <h1>Class report: {e(data.assignment)}</h1>
 {stats}
+<p id="similarity">Copying: <a href="similarity.html">similarity report</a>, written beside this page by
+<code>python -m convlab similarity {e(data.assignment)}</code> (instructor only, not part of any grade).</p>
 <div class="plots">
 <img id="histogram" alt="score histogram" src="data:image/png;base64,{figs['histogram']}">
 <img id="pass-rate" alt="pass rate per check" src="data:image/png;base64,{figs['pass_rate']}">

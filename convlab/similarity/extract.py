@@ -47,6 +47,7 @@ class Boilerplate:
 
     starter: dict[str, str] = field(default_factory=dict)
     reference: dict[str, str] = field(default_factory=dict)
+    release_cells: dict[str, str] = field(default_factory=dict)  # the stubs as released (to strip broken code)
 
     def of(self, task: str) -> list[str]:
         return [code for code in (self.starter.get(task), self.reference.get(task)) if code]
@@ -95,16 +96,15 @@ def _is_not_implemented(exc: ast.expr | None) -> bool:
     return isinstance(target, ast.Name) and target.id == "NotImplementedError"
 
 
-def normalise(code: str, starter: str = "") -> str:
+def normalise(code: str, release_cell: str = "") -> str:
     """`code` as compared: parsed and printed back without comments, docstrings, annotations,
-    imports and `raise NotImplementedError()`. Unparsable code keeps its lines not in `starter`."""
+    imports and `raise NotImplementedError()`. Unparsable code keeps its lines not in `release_cell`."""
     text = _MAGIC.sub("", strip_markers(code))
     try:
         tree = ast.parse(text)
     except SyntaxError:
-        starter_lines = {line.strip() for line in starter.splitlines() if line.strip()}
-        return "\n".join(line for line in text.splitlines()
-                         if line.strip() and line.strip() not in starter_lines)
+        released = {line.strip() for line in release_cell.splitlines() if line.strip()}
+        return "\n".join(line for line in text.splitlines() if line.strip() and line.strip() not in released)
     tree = _Normaliser().visit(tree)
     tree.body = [s for s in tree.body if not isinstance(s, ast.Pass)]
     return ast.unparse(ast.fix_missing_locations(tree)).strip()
@@ -132,15 +132,17 @@ def boilerplate(assignment: str, root: Path) -> Boilerplate:
     # The source cells hold the reference between BEGIN/END SOLUTION markers; solutions/<notebook>.py
     # holds the same functions (`make sync` keeps them equal), so the source notebook is enough.
     reference = {task: normalise(code) for task, code in solution_cells(source).items()}
-    return Boilerplate(starter, reference)
+    return Boilerplate(starter, reference, solution_cells(release))
 
 
-def answers_of_cells(task: str, cells: Iterable[tuple[str, str, bool]], starter: str) -> list[Answer]:
+def answers_of_cells(task: str, cells: Iterable[tuple[str, str, bool]], starter: str,
+                     release_cell: str = "") -> list[Answer]:
     """The normalised answers to `task` from (student, cell source, archived) triples; cells left as
-    the release's stub (`starter`, normalised) are left out: there is nothing of the student's in them."""
+    the release's stub (`starter`, normalised) are left out: there is nothing of the student's in them.
+    `release_cell`: the stub as released, whose lines code that does not parse loses."""
     answers = []
     for student, code, archived in cells:
-        text = normalise(code, starter)
+        text = normalise(code, release_cell)
         if text and text != starter:
             answers.append(Answer(task, student, text, archived))
     return answers

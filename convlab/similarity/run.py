@@ -44,6 +44,7 @@ class _TaskJob:
     task: str
     submissions: tuple[tuple[str, str, bool], ...]  # (student, cell source, archived)
     starter: str
+    release_cell: str
     boilerplate: tuple[str, ...]
     settings: Settings
     views: int  # flagged pairs whose shared passages the report shows
@@ -77,7 +78,7 @@ class SimilarityResult:
 
 
 def _run_job(job: _TaskJob) -> tuple[list[Answer], TaskComparison]:
-    answers = answers_of_cells(job.task, job.submissions, job.starter)
+    answers = answers_of_cells(job.task, job.submissions, job.starter, job.release_cell)
     # One BLAS thread per worker: the matrix products are small, and threads fighting over 2 busy
     # cores made them ten times slower.
     with threadpool_limits(1):
@@ -119,7 +120,8 @@ def compare_submissions(assignment: str, subs: Sequence[Submission], bp: Boilerp
     the shared passages of the `views` highest flagged pairs per task are kept for the report."""
     tasks = list(bp.starter)
     jobs = [_TaskJob(task, tuple((s.student, s.cells[task], s.archived) for s in subs if task in s.cells),
-                     bp.starter[task], tuple(bp.of(task)), settings, views) for task in tasks]
+                     bp.starter[task], bp.release_cells.get(task, ""), tuple(bp.of(task)), settings, views)
+            for task in tasks]
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     if workers == 1:
         done = [_run_job(job) for job in jobs]
