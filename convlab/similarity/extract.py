@@ -53,42 +53,38 @@ class Boilerplate:
         return [code for code in (self.starter.get(task), self.reference.get(task)) if code]
 
 
-class _Normaliser(ast.NodeTransformer):
-    """Drops what is not the student's logic: docstrings, annotations, imports, the stub's raise."""
+def _clean(body: list[ast.stmt], required: bool) -> list[ast.stmt]:
+    """A block without docstrings, stray constants, imports, the stub's raise and annotations.
 
-    def generic_visit(self, node: ast.AST) -> ast.AST:
-        super().generic_visit(node)
-        # A block whose every statement was dropped must still hold one to stay Python.
-        if isinstance(getattr(node, "body", None), list) and not node.body and not isinstance(node, ast.Module):
-            node.body = [ast.Pass()]
-        return node
-
-    def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
-        # A docstring, or a stray string or number: no logic.
-        return None if isinstance(node.value, ast.Constant) else self.generic_visit(node)
-
-    def visit_Import(self, node: ast.stmt) -> None:
-        return None  # every student imports numpy; an import says nothing about copying
-
-    visit_ImportFrom = visit_Import
-
-    def visit_Raise(self, node: ast.Raise) -> ast.Raise | None:
-        return None if _is_not_implemented(node.exc) else self.generic_visit(node)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.Assign | None:
-        if node.value is None:
-            return None
-        return self.generic_visit(ast.copy_location(ast.Assign([node.target], node.value), node))
-
-    def visit_arg(self, node: ast.arg) -> ast.arg:
-        node.annotation = None
-        return node
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
-        node.returns = None
-        return self.generic_visit(node)
-
-    visit_AsyncFunctionDef = visit_FunctionDef
+    Only statements are walked: expressions hold none of these, and walking every node cost more than
+    parsing. `required`: the block must keep a statement (a function's body), else it may end empty.
+    """
+    kept: list[ast.stmt] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # a docstring, or a stray string or number: no logic
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            continue  # every student imports numpy; an import says nothing about copying
+        if isinstance(stmt, ast.Raise) and _is_not_implemented(stmt.exc):
+            continue
+        if isinstance(stmt, ast.AnnAssign):
+            if stmt.value is None:
+                continue
+            stmt = ast.Assign([stmt.target], stmt.value, lineno=stmt.lineno)
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            stmt.returns = None
+            args = stmt.args
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+                if arg is not None:
+                    arg.annotation = None
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                setattr(stmt, name, _clean(block, required=name == "body"))
+        for inner in (*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())):
+            inner.body = _clean(inner.body, required=True)
+        kept.append(stmt)
+    return kept or ([ast.Pass()] if required else [])
 
 
 def _is_not_implemented(exc: ast.expr | None) -> bool:
@@ -105,9 +101,8 @@ def normalise(code: str, release_cell: str = "") -> str:
     except SyntaxError:
         released = {line.strip() for line in release_cell.splitlines() if line.strip()}
         return "\n".join(line for line in text.splitlines() if line.strip() and line.strip() not in released)
-    tree = _Normaliser().visit(tree)
-    tree.body = [s for s in tree.body if not isinstance(s, ast.Pass)]
-    return ast.unparse(ast.fix_missing_locations(tree)).strip()
+    tree.body = [s for s in _clean(tree.body, required=False) if not isinstance(s, ast.Pass)]
+    return ast.unparse(tree).strip()
 
 
 def solution_cells(nb: dict) -> dict[str, str]:
