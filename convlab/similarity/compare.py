@@ -1,8 +1,9 @@
 """Every pair of answers to one task, scored by copydetect's winnowing fingerprints.
 
 copydetect (PyPI `copydetect`) tokenizes each answer with Pygments, replaces identifiers by `V`
-(variables) and `F` (function names) and strings by `S`, drops comments and white space, hashes every
-k-gram of what is left and keeps the winnowed hashes. Fingerprints found in a task's boilerplate (the
+(variables) and `F` (function names) and strings by `S`, drops comments and white space, and hashes every
+k-gram of what is left (winnowing keeps one hash per window; with copydetect's default window of 1, used
+here, every hash is kept). Fingerprints found in a task's boilerplate (the
 release's stub, the reference solution) are discarded, so code every student may share counts for
 nothing. For a pair, copydetect's `compare_files` gives, for each side, the share of its fingerprinted
 tokens that the other side also has.
@@ -33,7 +34,9 @@ class Settings:
     noise: k of the k-grams, in characters of copydetect's filtered code (its `noise_t`); shorter
         shared passages are never seen.
     guarantee: a shared passage this long is always seen (copydetect's `guarantee_t`); the winnowing
-        window is `guarantee - noise + 1`.
+        window is `guarantee - noise + 1`. Equal to `noise` (window 1, copydetect's default) so that
+        every k-gram is kept: with a wider window the kept k-grams depend on Python's string hashes,
+        which change from one process to the next, and so would the scores.
     threshold: a pair whose score is at least this is flagged.
     """
 
