@@ -24,10 +24,25 @@ THREADS = (2, 1)  # TensorFlow intra-op and inter-op threads, fixed in the setup
 # Only the graders know this seed: the shapes model is scored on images nobody trained on.
 SHAPES_GRADER_SEED, SHAPES_GRADER_SIZE = 70_512_026, 900
 
-# mean - 3 sd of the reference's accuracy over training seeds, rounded down to 0.01
-# (python -m graders.a05_keras_cnn.measure_thresholds; the numbers are in the notebook too).
-# Measured (5 seeds, oneDNN off): shapes 0.9918 ± 0.0026 -> 0.9841; digits 0.9702 ± 0.0114 -> 0.9359.
-THRESHOLDS = {"shapes": 0.98, "digits": 0.93}
+# The pass marks follow convlab/dev/thresholds.py: the lowest accuracy of the reference over 30 training
+# seeds, minus a margin, rounded down to 0.01 (`convlab thresholds 05_keras_cnn --seeds 30`). A seed
+# stands in for a machine: training is repeatable only on one kind of CPU. Measured on AMD EPYC
+# (avx512f, 2 CPUs), oneDNN off, seeds 0-29: shapes 0.9873 ± 0.0086, lowest 0.9578 (seed 15);
+# digits 0.9705 ± 0.0130, lowest 0.9310 (seed 16). A model that barely trains (learning rate 1e-5,
+# one epoch, the corpus's train_barely_trains) reaches 0.33 on the shapes and 0.08-0.13 on the digits.
+MEASURED = {
+    "shapes": (
+        0.9944, 0.9944, 0.9889, 0.9900, 0.9911, 0.9878, 0.9900, 0.9822, 0.9867, 0.9900,
+        0.9944, 0.9822, 0.9800, 0.9933, 0.9878, 0.9578, 0.9778, 0.9922, 0.9744, 0.9900,
+        0.9944, 0.9978, 0.9911, 0.9878, 0.9900, 0.9911, 0.9944, 0.9856, 0.9933, 0.9678,
+    ),
+    "digits": (
+        0.9577, 0.9822, 0.9822, 0.9733, 0.9666, 0.9733, 0.9733, 0.9666, 0.9800, 0.9844,
+        0.9688, 0.9800, 0.9599, 0.9666, 0.9733, 0.9644, 0.9310, 0.9822, 0.9955, 0.9710,
+        0.9510, 0.9844, 0.9488, 0.9644, 0.9844, 0.9800, 0.9755, 0.9577, 0.9688, 0.9688,
+    ),
+}
+THRESHOLDS = {"shapes": 0.93, "digits": 0.91}
 # Partial credit: each band below the threshold that the accuracy reaches is worth a share.
 BAND_WIDTH = 0.05
 BANDS = 4

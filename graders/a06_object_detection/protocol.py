@@ -33,11 +33,18 @@ THREADS = (2, 1)
 GRADER_SEED, GRADER_SIZE = 60_612_026, 400
 SCORE_THRESHOLD, NMS_IOU, MAP_IOU = 0.05, 0.5, 0.5
 
-# mean - 3 sd of the reference's mAP@0.5 over training seeds, rounded down to 0.01
-# (python -m graders.a06_object_detection.measure_thresholds; the numbers are in the notebook too).
-# Measured (5 seeds, oneDNN off, 2 threads): 0.9740 0.9724 0.9695 0.9565 0.9459, mean 0.9637,
-# sd 0.0121 -> 0.9274; the fit takes about 85 CPU-seconds.
-THRESHOLD = 0.92
+# The pass mark follows convlab/dev/thresholds.py: the lowest mAP@0.5 of the reference over 30 training
+# seeds, minus a margin, rounded down to 0.01 (`convlab thresholds 06_object_detection --seeds 30`). A
+# seed stands in for a machine: training is repeatable only on one kind of CPU. Measured on AMD EPYC
+# (avx512f, 2 CPUs), oneDNN off, 2 threads, seeds 0-29: 0.9676 ± 0.0119, lowest 0.9264 (seed 15);
+# the fit takes about 81 CPU-seconds. Targets with row and column swapped (the
+# corpus's encode_row_column_swapped) train a detector of mAP 0.07.
+MEASURED = (
+    0.9681, 0.9674, 0.9737, 0.9579, 0.9605, 0.9829, 0.9737, 0.9622, 0.9704, 0.9772,
+    0.9776, 0.9757, 0.9720, 0.9762, 0.9667, 0.9264, 0.9482, 0.9548, 0.9621, 0.9792,
+    0.9772, 0.9611, 0.9759, 0.9717, 0.9783, 0.9660, 0.9488, 0.9771, 0.9752, 0.9643,
+)
+THRESHOLD = 0.9
 # Partial credit: each band below the threshold that the mAP reaches is worth a share.
 BAND_WIDTH = 0.1
 BANDS = 4
