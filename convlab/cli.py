@@ -144,6 +144,30 @@ def cmd_similarity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_instructor_tools(sub: argparse._SubParsersAction) -> None:
+    """The commands an instructor runs around grading: benchmarks, pass marks, copying."""
+    bench_cls = sub.add_parser("bench-class", help="serial nbgrader vs batch on a synthetic class")
+    bench_cls.add_argument("--students", type=int, default=40)
+    bench_cls.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    bench_cls.add_argument("--students-for", action="append", metavar="ASSIGNMENT=N",
+                           help="a different class size for one assignment (repeatable)")
+    bench_cls.set_defaults(func=cmd_bench_class)
+    thresholds = sub.add_parser("thresholds", help="train the reference over seeds: the distribution of its "
+                                "score, the seeds below the pass mark, the CPU model (slow)")
+    thresholds.add_argument("assignment", help="an assignment that grades a trained model, e.g. 07_segmentation")
+    thresholds.add_argument("--seeds", type=int, default=30, help="train seeds 0 .. N-1 (default: %(default)s)")
+    thresholds.set_defaults(func=cmd_thresholds)
+    similarity = sub.add_parser("similarity", help="compare every pair of students per task: "
+                                "reports/<assignment>/similarity.csv and similarity.html (instructor only)")
+    similarity.add_argument("assignment")
+    similarity.add_argument("--archive", help="a folder of earlier terms' submissions (.../<student>/<assignment>/"
+                                              "*.ipynb) to compare this term's students with")
+    similarity.add_argument("--threshold", type=float, help="flag pairs scoring at least this "
+                                                            "(default: THRESHOLD in convlab/similarity/compare.py)")
+    similarity.add_argument("--workers", type=int, help="worker processes (default: number of CPUs)")
+    similarity.set_defaults(func=cmd_similarity)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m convlab", description=__doc__)
     parser.add_argument("--course-root", default=str(REPO_ROOT), help=argparse.SUPPRESS)
@@ -180,26 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("assignment")
     rep.add_argument("--db", help="gradebook URL (default: db_url of nbgrader_config.py)")
     rep.set_defaults(func=cmd_report)
-    bench_cls = sub.add_parser("bench-class", help="serial nbgrader vs batch on a synthetic class")
-    bench_cls.add_argument("--students", type=int, default=40)
-    bench_cls.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
-    bench_cls.add_argument("--students-for", action="append", metavar="ASSIGNMENT=N",
-                           help="a different class size for one assignment (repeatable)")
-    bench_cls.set_defaults(func=cmd_bench_class)
-    thresholds = sub.add_parser("thresholds", help="train the reference over seeds: the distribution of its "
-                                "score, the seeds below the pass mark, the CPU model (slow)")
-    thresholds.add_argument("assignment", help="an assignment that grades a trained model, e.g. 07_segmentation")
-    thresholds.add_argument("--seeds", type=int, default=30, help="train seeds 0 .. N-1 (default: %(default)s)")
-    thresholds.set_defaults(func=cmd_thresholds)
-    similarity = sub.add_parser("similarity", help="compare every pair of students per task: "
-                                "reports/<assignment>/similarity.csv and similarity.html (instructor only)")
-    similarity.add_argument("assignment")
-    similarity.add_argument("--archive", help="a folder of earlier terms' submissions (.../<student>/<assignment>/"
-                                              "*.ipynb) to compare this term's students with")
-    similarity.add_argument("--threshold", type=float, help="flag pairs scoring at least this "
-                                                            "(default: THRESHOLD in convlab/similarity/compare.py)")
-    similarity.add_argument("--workers", type=int, help="worker processes (default: number of CPUs)")
-    similarity.set_defaults(func=cmd_similarity)
+    _add_instructor_tools(sub)
     args = parser.parse_args(argv)
     # The course's own packages (solutions/, hidden graders/) import from its root, wherever the
     # `convlab` command was started.
