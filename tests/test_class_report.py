@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -61,6 +62,26 @@ def _chromium() -> str | None:
     return found
 
 
+def render_in_chromium(page: Path, tmp_path: Path) -> tuple[Path, str, list[str]]:
+    """`page` in headless Chromium (the test is skipped without it): its screenshot, its <body> tag once
+    its scripts ran (they leave their findings as data- attributes), and the console's error lines."""
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("Chromium is not installed and could not be installed with apt-get (Debian package 'chromium')")
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+             "--window-size=1280,2200", "--virtual-time-budget=5000", "--enable-logging=stderr", "--v=0",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    shot = tmp_path / f"{page.stem}.png"
+    done = subprocess.run([*flags, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True,
+                          timeout=120)
+    assert shot.exists() and shot.stat().st_size > 20_000, done.stderr[-2000:]
+    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    body = re.search(r"<body[^>]*>", dom.stdout).group(0)
+    console = [ln for ln in (done.stderr + dom.stderr).splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+    return shot, body, console
+
+
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory):
     reference = reference_submission(ASSIGNMENT, NOTEBOOK)
@@ -110,20 +131,7 @@ def test_report_html_renders_in_headless_chromium(reported, tmp_path):
     page = folder / "report.html"
     text = page.read_text()
     assert text.count("data:image/png;base64,") == 3 and "conv1d_modes" in text
-    browser = _chromium()
-    if browser is None:
-        pytest.skip("Chromium is not installed and could not be installed with apt-get (Debian package 'chromium')")
-    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-             "--window-size=1280,2200", "--virtual-time-budget=5000", "--enable-logging=stderr", "--v=0",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    shot = tmp_path / "report.png"
-    done = subprocess.run([*flags, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True,
-                          timeout=120)
-    assert shot.exists() and shot.stat().st_size > 20_000, done.stderr[-2000:]
-    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    body = re.search(r"<body[^>]*>", dom.stdout).group(0)
+    shot, body, console = render_in_chromium(page, tmp_path)
     assert 'data-images-loaded="3/3"' in body and 'data-errors="0"' in body, body
-    console = [ln for ln in (done.stderr + dom.stderr).splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert not console, console
     shutil.copy(shot, folder / "report_screenshot.png")  # kept for a person to look at

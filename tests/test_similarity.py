@@ -16,7 +16,7 @@ import nbformat
 import numpy as np
 import pytest
 from copydetect import compare_files
-from test_class_report import _chromium
+from test_class_report import render_in_chromium
 
 from convlab.cli import main as cli_main
 from convlab.dev import disguise
@@ -216,23 +216,11 @@ def test_similarity_html_renders_in_headless_chromium(reported, tmp_path):
     page = folder / "similarity.html"
     text = page.read_text()
     assert "For the instructor only" in text and "ana ↔ ben" in text and "<mark>" in text
-    browser = _chromium()
-    if browser is None:
-        pytest.skip("Chromium is not installed and could not be installed with apt-get (Debian package 'chromium')")
-    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-             "--window-size=1280,2200", "--virtual-time-budget=5000", "--enable-logging=stderr", "--v=0",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    shot = tmp_path / "similarity.png"
-    done = subprocess.run([*flags, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert shot.exists() and shot.stat().st_size > 20_000, done.stderr[-2000:]
-    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    body = re.search(r"<body[^>]*>", dom.stdout).group(0)
+    shot, body, console = render_in_chromium(page, tmp_path)
     # Two flagged pairs (ana-ben, carla-eve and carla-fred: three), each with a side-by-side view and marks.
     views = int(re.search(r'data-views="(\d+)"', body).group(1))
     marks = int(re.search(r'data-marks="(\d+)"', body).group(1))
     assert views == 3 and marks >= 2 * views and 'data-errors="0"' in body, body
-    console = [ln for ln in (done.stderr + dom.stderr).splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert not console, console
     shutil.copy(shot, folder / "similarity_screenshot.png")  # kept for a person to look at
 
