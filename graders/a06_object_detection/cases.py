@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
+from unittest import mock
 
 import numpy as np
 
@@ -69,11 +70,8 @@ def _nudged_ious(how: str) -> Iterator[None]:
             return fn(a, b) * (1 + NUDGE if how == "up" else 1 - NUDGE)
         return nudged
 
-    ref.iou_matrix, ref.wh_iou = nudge(iou_matrix, _box_terms), nudge(wh_iou, _wh_terms)
-    try:
+    with mock.patch.multiple(ref, iou_matrix=nudge(iou_matrix, _box_terms), wh_iou=nudge(wh_iou, _wh_terms)):
         yield
-    finally:
-        ref.iou_matrix, ref.wh_iou = iou_matrix, wh_iou
 
 
 def _box_terms(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:

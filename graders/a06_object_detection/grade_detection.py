@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -434,14 +435,11 @@ def _map_of_own_aps(student, preds: list, truth: list, n_classes: int, threshold
             raise TypeError("not a float")
         return float(value)
 
-    reference_ap = ref.average_precision
-    ref.average_precision = students_ap
     try:
-        return ref.mean_average_precision(preds, truth, n_classes, threshold)
+        with mock.patch.object(ref, "average_precision", students_ap):
+            return ref.mean_average_precision(preds, truth, n_classes, threshold)
     except (StudentError, TypeError, CheckFailure):
         return None
-    finally:
-        ref.average_precision = reference_ap
 
 
 # -- build_detector --------------------------------------------------------------------------------
