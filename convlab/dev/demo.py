@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from convlab.checking.report import read_item_data
+import nbformat
+
+from convlab.batch.class_report import read_feedback
 from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer, write_submission
 from convlab.settings import REPO_ROOT
 
@@ -84,12 +85,7 @@ def reference_losses(autograded: Path, assignment: str) -> list[str]:
         return [f"{assignment}: the reference was not autograded"]
     lost = []
     for path in notebooks:
-        for cell in json.loads(path.read_text())["cells"]:
-            for output in cell.get("outputs", []):
-                html = output.get("data", {}).get("text/html", "")
-                data = read_item_data("".join(html) if isinstance(html, list) else html)
-                for check in (data or {}).get("checks", []):
-                    if check["score"] < check["max_score"] - 1e-9:
-                        lost.append(f"{assignment} {check['id']}: {check['score']:g} / {check['max_score']:g}: "
-                                    f"{check['message'][:300]}")
+        for check in read_feedback(nbformat.read(path, as_version=4)):
+            if check.score < check.max_score - 1e-9:
+                lost.append(f"{assignment} {check.check_id}: {check.score:g} / {check.max_score:g}: {check.message[:300]}")
     return lost
