@@ -642,7 +642,12 @@ def test_unet_trained_mean_iou(student, level):
 
 
 def _unet_failures(student) -> list[str]:
-    """The build_unet checks the notebook's U-Net (depth 2, 8 filters, skips) fails, by check id."""
+    """The build_unet checks the notebook's U-Net (depth 2, 8 filters, skips) fails, by check id (once
+    per submission: every failed band of the trained check asks)."""
+    return memo(student, "unet failures", lambda: _failing_unet_checks(student))
+
+
+def _failing_unet_checks(student) -> list[str]:
     case = {"input_shape": (P.IMAGE_SIZE, P.IMAGE_SIZE, 1), "n_classes": P.N_CLASSES, "depth": P.DEPTH,
             "base_filters": P.BASE_FILTERS, "skips": True}
     failing = []
