@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbformat import NotebookNode
 
 from convlab import course
 from convlab.checking.code_reading import calls_function
-from convlab.checking.pytest_plugin import CheckOutcome, Reliance, run_checks
+from convlab.checking.pytest_plugin import run_checks
 from convlab.notebook import (
     BrokenNotebook,
     GradedItem,
@@ -22,8 +21,9 @@ from convlab.notebook import (
     read_layout,
     read_source,
 )
+from convlab.results import CheckOutcome, CheckResult, ItemResult, NotebookResult, Reliance
 from convlab.runtime.kernel import KernelDied, StudentKernel
-from convlab.runtime.student import CellRun, Student
+from convlab.runtime.student import Student
 from convlab.settings import REPO_ROOT, SandboxSettings
 
 log = logging.getLogger(__name__)
@@ -39,29 +39,6 @@ def _beside_notebook(folder: Path) -> list[Path]:
 def grader_dir(course_root: Path, assignment: str) -> Path:
     """Hidden graders of assignment `02_conv1d` live in `graders/a02_conv1d/` (see convlab.course)."""
     return course.assignment(assignment, course_root).graders_dir
-
-
-@dataclass
-class CheckResult:
-    check_id: str
-    description: str
-    score: float
-    max_score: float
-    passed_cases: int
-    total_cases: int
-    message: str
-    images: list[bytes] = field(default_factory=list)  # PNGs of the first failure that has any
-    # The known mistake named by the first failure that names one ('' if none): an id of the
-    # assignment's mistakes.py, carried as data to the feedback and the class item analysis.
-    mistake_id: str = ""
-    # Checks this check relies on (through a student function it uses), and those of them that
-    # failed: when a relied-on check failed, the message names it first.
-    relies_on: list[str] = field(default_factory=list)
-    blocked_by: list[str] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return self.total_cases > 0 and self.passed_cases == self.total_cases
 
 
 def _fully_passed(outcome: CheckOutcome | None) -> bool:
@@ -83,42 +60,6 @@ def _relied_on(relies: tuple[Reliance, ...], outcomes: dict[str, CheckOutcome],
                          + ", ".join(f"`{cid}`" for cid in bad))
     note = ("This check uses " + "; and ".join(parts) + ": fix that first. ") if parts else ""
     return relied, failed, note
-
-
-@dataclass
-class ItemResult:
-    """One graded test cell: its score is the sum of its checks' scores."""
-
-    grade_id: str
-    max_score: float
-    checks: list[CheckResult]
-
-    @property
-    def score(self) -> float:
-        return round(min(self.max_score, sum(c.score for c in self.checks)), 4)
-
-
-@dataclass
-class NotebookResult:
-    assignment: str
-    notebook: str
-    items: list[ItemResult]
-    manual: list[ManualItem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    cell_runs: list[CellRun] = field(default_factory=list)
-    broken: str = ""
-    # Wall seconds of each phase: "kernel start", "notebook" (all cells), "checks". The check
-    # session starts collecting while the kernel boots, so "checks" counts from the notebook's end.
-    timings: dict[str, float] = field(default_factory=dict)
-    kernel_peak_rss: int = 0  # bytes: the kernel process's peak resident memory, over restarts
-
-    @property
-    def score(self) -> float:
-        return round(sum(i.score for i in self.items), 4)
-
-    @property
-    def max_score(self) -> float:
-        return sum(i.max_score for i in self.items)
 
 
 def _score_item(item: GradedItem, outcomes: dict[str, CheckOutcome], reason: str,

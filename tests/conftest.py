@@ -18,7 +18,7 @@ import pg_server
 import pytest
 
 from convlab import course, engine
-from convlab.engine import NotebookResult
+from convlab.results import NotebookResult
 from convlab.settings import REPO_ROOT
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

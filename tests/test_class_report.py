@@ -21,7 +21,7 @@ from convlab import batch
 from convlab.batch import class_report
 from convlab.checking import report
 from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer
-from convlab.engine import CheckResult, ItemResult
+from convlab.results import CheckResult, ItemResult
 
 HINT = "kernel not flipped: a convolution reads w[i - j]"
 

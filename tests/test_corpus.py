@@ -26,7 +26,7 @@ import pytest
 from conftest import NOTEBOOKS, grade_nb, reference_of, scores_by_check
 
 from convlab.dev.corpus import CorpusEntry, corpus, with_answer
-from convlab.engine import NotebookResult
+from convlab.results import NotebookResult
 from convlab.settings import REPO_ROOT
 
 # Assignments whose corpus needs models trained per entry test it in their own module.

@@ -6,7 +6,7 @@ import nbformat
 
 from convlab.checking.report import item_html
 from convlab.dev.demo import reference_losses
-from convlab.engine import CheckResult, ItemResult
+from convlab.results import CheckResult, ItemResult
 
 
 def _autograded(tmp_path, *checks: CheckResult):

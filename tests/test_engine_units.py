@@ -170,8 +170,8 @@ def test_strip_hidden_leaves_only_the_visible_part():
 def test_failure_pictures_reach_the_feedback_as_image_outputs():
     from convlab.checking.pytest_plugin import pictures_of
     from convlab.checking.report import item_html
-    from convlab.engine import CheckResult, ItemResult, NotebookResult
     from convlab.integration.nbgrader_plugin import write_results
+    from convlab.results import CheckResult, ItemResult, NotebookResult
 
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
     failure = CheckFailure("3 of 9 values differ")
@@ -193,9 +193,9 @@ def test_failure_pictures_reach_the_feedback_as_image_outputs():
 
 
 def test_a_check_names_the_failed_check_it_relies_on_and_carries_the_mistake_id():
-    from convlab.checking.pytest_plugin import CaseResult, CheckOutcome, Reliance
     from convlab.engine import _score_item
     from convlab.notebook import GradedItem
+    from convlab.results import CaseResult, CheckOutcome, Reliance
 
     pool = CheckOutcome("avg_pool2d_same", cases=[CaseResult(False, "2 of 9 values differ", mistake_id="full_window")])
     forward = CheckOutcome("cnn_forward_network", cases=[CaseResult(True), CaseResult(False, "values differ")],
@@ -253,9 +253,9 @@ def test_library_errors_reach_the_feedback_as_one_readable_line():
 
 
 def test_a_test_cell_keeps_what_its_visible_checks_printed_but_not_their_traceback():
-    from convlab.engine import CheckResult, ItemResult, NotebookResult
     from convlab.integration.nbgrader_plugin import write_results
     from convlab.notebook import StudentCell
+    from convlab.results import CheckResult, ItemResult, NotebookResult
     from convlab.runtime.kernel import ExecResult
     from convlab.runtime.student import CellRun
 

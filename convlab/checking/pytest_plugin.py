@@ -11,7 +11,6 @@ import logging
 import sys
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import pytest
 from convlab.checking import cases as case_lists
 from convlab.checking.checks import CheckFailure
 from convlab.checking.pytest_adapter import argnames
+from convlab.results import CaseResult, CheckOutcome, Reliance
 from convlab.runtime.student import PendingCall, Student, StudentError
 
 log = logging.getLogger(__name__)
@@ -29,49 +29,11 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_PICTURE_BYTES = 512 * 1024
 
 
-@dataclass
-class CaseResult:
-    passed: bool
-    message: str = ""
-    # PNG pictures a failure carries for the feedback (e.g. expected | got | |difference|).
-    images: list[bytes] = field(default_factory=list)
-    mistake_id: str = ""  # the known mistake the failure matched (CheckFailure.mistake_id)
-
-
-@dataclass(frozen=True)
-class Reliance:
-    """A check relies on a student function and the checks that grade it.
-
-    Declared on a check with `@pytest.mark.relies_on(function, *check_ids, caller=None)`. With
-    `caller`, the reliance holds only when the student's `caller` calls `function` (directly or
-    through other functions of theirs), e.g. a `cnn_forward` built on the student's `avg_pool2d`.
-    """
-
-    function: str
-    checks: tuple[str, ...]
-    caller: str | None = None
-
-
 def pictures_of(exc: BaseException) -> list[bytes]:
     """The PNG pictures a grader attached to a failure as `exc.images` (at most two, each small)."""
     images = getattr(exc, "images", None) or []
     return [b for b in images if isinstance(b, bytes) and b.startswith(PNG_SIGNATURE)
             and len(b) <= MAX_PICTURE_BYTES][:2]
-
-
-@dataclass
-class CheckOutcome:
-    """All cases of one check. `description` is the test's docstring (what was tested)."""
-
-    check_id: str
-    description: str = ""
-    weight: float = 1.0
-    cases: list[CaseResult] = field(default_factory=list)
-    relies_on: tuple[Reliance, ...] = ()
-
-    @property
-    def fraction(self) -> float:
-        return sum(c.passed for c in self.cases) / len(self.cases) if self.cases else 0.0
 
 
 MAX_PREFETCH_ROUNDS = 4

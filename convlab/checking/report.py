@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from convlab.engine import CheckResult, ItemResult, NotebookResult
+from convlab.results import CheckResult, ItemResult, NotebookResult
 
 
 def _pts(x: float) -> str:

@@ -32,6 +32,7 @@ from convlab.notebook import (
     parse_submission,
     strip_hidden,
 )
+from convlab.results import ItemResult, NotebookResult
 from convlab.settings import REPO_ROOT, GiB, SandboxSettings
 
 BROKEN_KEY = "convlab_broken"
@@ -189,7 +190,7 @@ def _score_output(score: float) -> NotebookNode:
                                   execution_count=None)
 
 
-def _picture_outputs(item: engine.ItemResult) -> list[NotebookNode]:
+def _picture_outputs(item: ItemResult) -> list[NotebookNode]:
     """One image output per failed check that has a picture; nbgrader's feedback HTML shows them."""
     return [
         nbformat.v4.new_output("display_data", data={
@@ -200,7 +201,7 @@ def _picture_outputs(item: engine.ItemResult) -> list[NotebookNode]:
     ]
 
 
-def write_results(nb: NotebookNode, result: engine.NotebookResult) -> None:
+def write_results(nb: NotebookNode, result: NotebookResult) -> None:
     """Put the student's outputs, the feedback tables and the scores into the notebook."""
     outputs = {run.cell.index: run.result.outputs for run in result.cell_runs}
     items = {item.grade_id: item for item in result.items}
