@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from convlab.checking.cases import case_kwargs, submission_seed
+from convlab.checking.cases import case_kwargs
 from convlab.checking.checks import CheckFailure
 from convlab.runtime.bridge import Returned
+from convlab.runtime.seed import submission_seed
 from convlab.runtime.student import StudentError
 
 

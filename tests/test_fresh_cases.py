@@ -9,9 +9,10 @@ import importlib
 import numpy as np
 import pytest
 
-from convlab.checking.cases import FRESH_PREFIX, case_kwargs, case_values, cases, submission_seed
+from convlab.checking.cases import FRESH_PREFIX, case_kwargs, case_values, cases
 from convlab.checking.checks import CheckFailure
 from convlab.dev.corpus import corpus
+from convlab.runtime.seed import submission_seed
 from convlab.runtime.student import StudentError
 from convlab.settings import REPO_ROOT
 

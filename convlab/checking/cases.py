@@ -5,6 +5,7 @@ A check runs its fixed cases (the same for every student, seeded by the grader) 
 fresh cases drawn from a seed derived from the submission's own code cells. The same notebook
 always draws the same fresh cases, so a regrade gives the same grade; an answer that hard-codes the
 values the feedback once printed is a different notebook, draws other cases, and fails them.
+The seed itself is `convlab.runtime.seed.submission_seed` (offered as `student.submission_seed`).
 
 A check declares its cases with `@cases(FIXED, fresh=generator)` instead of
 `@pytest.mark.parametrize("case", FIXED)`: `generator(rng)` returns a list of cases like FIXED's.
@@ -12,9 +13,8 @@ A check declares its cases with `@cases(FIXED, fresh=generator)` instead of
 
 from __future__ import annotations
 
-import hashlib
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,15 +45,6 @@ def cases(fixed: Sequence[Any], fresh: Generator | None = None, *, argname: str 
     """Parametrize a check over `fixed` cases plus the cases `fresh(rng)` draws per submission."""
     return getattr(pytest.mark, CASES_MARK)(list(fixed), fresh=fresh, argname=argname,
                                             ids=None if ids is None else list(ids))
-
-
-def submission_seed(sources: Iterable[str]) -> int:
-    """A seed from a submission's code: the same code always gives the same seed."""
-    digest = hashlib.sha256()
-    for source in sources:
-        digest.update(source.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return int.from_bytes(digest.digest()[:8], "little")
 
 
 def check_rng(seed: int, check_id: str) -> np.random.Generator:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from convlab.checking.cases import submission_seed
 from convlab.notebook import StudentCell
 from convlab.registration import Registration
 from convlab.runtime.bridge import (
@@ -31,6 +30,7 @@ from convlab.runtime.bridge import (
 )
 from convlab.runtime.kernel import ExecResult, KernelDied, StudentKernel
 from convlab.runtime.outputs import readable_error
+from convlab.runtime.seed import submission_seed
 
 log = logging.getLogger(__name__)
 
