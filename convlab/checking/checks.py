@@ -63,17 +63,46 @@ def hint_text(mistake: Mistake | None) -> str:
     return f" Likely mistake: {mistake.hint}" if mistake else ""
 
 
+def matching_mistakes(mistakes: Sequence[MistakeRow], args: tuple[Any, ...], kwargs: dict[str, Any] | None,
+                      got: Any, same: Callable[[Any, Any], bool]) -> list[Mistake]:
+    """Every known mistake whose output on the same inputs is `same` as the student's, in table order."""
+    found = []
+    for mistake in mistakes_from(mistakes):
+        try:
+            if same(got, mistake.fn(*args, **(kwargs or {}))):
+                found.append(mistake)
+        except Exception:  # noqa: BLE001, S112 - a wrong variant (or a malformed output) may fail here
+            continue
+    return found
+
+
 def first_mistake(mistakes: Sequence[MistakeRow], args: tuple[Any, ...], got: Any,
                   same: Callable[[Any, Any], bool] = lambda a, b: a == b,
                   kwargs: dict[str, Any] | None = None) -> Mistake | None:
     """The first known mistake whose output on the same inputs is `same` as the student's."""
-    for mistake in mistakes_from(mistakes):
-        try:
-            if same(got, mistake.fn(*args, **(kwargs or {}))):
-                return mistake
-        except Exception:  # noqa: BLE001, S112 - a wrong variant (or a malformed output) may fail here
-            continue
-    return None
+    found = matching_mistakes(mistakes, args, kwargs, got, same)
+    return found[0] if found else None
+
+
+def same_result(got: Any, wrong: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Whether a student's result equals a wrong variant's: arrays and numbers within tolerance (NaN
+    equals NaN), sequences part by part, anything else by ==."""
+    if isinstance(got, (list, tuple)) and isinstance(wrong, (list, tuple)) and not _numeric_sequence(got):
+        return len(got) == len(wrong) and all(same_result(g, w, rtol, atol) for g, w in zip(got, wrong, strict=True))
+    if isinstance(got, (bool, str)) or got is None or isinstance(wrong, (bool, str)) or wrong is None:
+        return type(got) is type(wrong) and got == wrong
+    try:
+        a, b = np.asarray(got, dtype=float), np.asarray(wrong, dtype=float)
+    except (TypeError, ValueError):
+        return bool(got == wrong)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def _numeric_sequence(value: list | tuple) -> bool:
+    try:
+        return np.asarray(value).dtype.kind in "biuf"
+    except (TypeError, ValueError):
+        return False
 
 
 def _fmt_index(index: tuple[int, ...]) -> str:
@@ -94,15 +123,11 @@ def matching_mistake(
     got: np.ndarray, mistakes: Sequence[MistakeRow], args: tuple[Any, ...], kwargs: dict[str, Any],
     rtol: float, atol: float,
 ) -> Mistake | None:
-    """The first known mistake whose output on the same inputs equals the student's."""
-    for mistake in mistakes_from(mistakes):
-        try:
-            wrong = np.asarray(mistake.fn(*args, **kwargs), dtype=float)
-        except Exception:  # noqa: BLE001 - a wrong variant may itself fail on some inputs
-            continue
-        if wrong.shape == got.shape and _same(got, wrong, rtol, atol):
-            return mistake
-    return None
+    """The first known mistake whose output on the same inputs equals the student's array."""
+    def same(a: np.ndarray, wrong: Any) -> bool:
+        wrong = np.asarray(wrong, dtype=float)
+        return wrong.shape == a.shape and _same(a, wrong, rtol, atol)
+    return first_mistake(mistakes, args, got, same, kwargs)
 
 
 def as_numeric_array(returned: Returned, call: str) -> np.ndarray:
@@ -197,4 +222,25 @@ def expect_int(returned: Returned, expected: int, *, call: str, mistakes: Sequen
         return
     mistake = first_mistake(mistakes, args, value, kwargs=kwargs)
     raise CheckFailure(f"{call}: expected {expected}, got {value}.{hint_text(mistake)}",
+                       mistake_id=mistake.id if mistake else "")
+
+
+def expect_float(returned: Returned, expected: float, *, call: str, mistakes: Sequence[MistakeRow] = (),
+                 args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None, rtol: float = 1e-6,
+                 atol: float = 1e-9) -> None:
+    """Fail unless the student returned a number within `atol + rtol·|expected|` of `expected`; NaN
+    is right exactly where NaN is expected (e.g. a ratio of two zeros the notebook defines as NaN)."""
+    value = returned.value
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CheckFailure(f"{call} returned a {returned.type_name}; return a float")
+    value = float(value)
+    if np.isnan(expected) or np.isnan(value):
+        if np.isnan(expected) and np.isnan(value):
+            return
+    elif abs(value - expected) <= atol + rtol * abs(expected):
+        return
+    mistake = first_mistake(mistakes, args, value, lambda a, b: same_result(a, float(b), rtol, atol), kwargs)
+    raise CheckFailure(f"{call}: expected {expected:.6g}, got {value:.6g}.{hint_text(mistake)}",
                        mistake_id=mistake.id if mistake else "")
