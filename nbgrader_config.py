@@ -1,8 +1,9 @@
 """nbgrader configuration of the ConvLab course. The repository root is the course root.
 
-Autograding runs through our engine (graders/): nbgrader's in-kernel `Execute` step is replaced
-by `GradeWithEngine`, and submissions are read by `TolerantNotebookExporter`, so one broken file
-never stops a batch.
+Autograding runs through our engine (the `convlab` package), which runs the hidden graders of
+`graders/`: nbgrader's in-kernel `Execute` step is replaced by `GradeWithEngine`
+(`convlab/integration/nbgrader_plugin.py`), and submissions are read by `TolerantNotebookExporter`,
+so one broken file never stops a batch.
 """
 
 import os

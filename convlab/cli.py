@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from convlab import course, engine
-from convlab.checking import report
+from convlab.runner import report
 from convlab.runtime.sandbox import SandboxUnavailable
 from convlab.settings import REPO_ROOT
 

@@ -11,7 +11,6 @@ from nbformat import NotebookNode
 
 from convlab import course
 from convlab.checking.code_reading import calls_function
-from convlab.checking.pytest_plugin import run_checks
 from convlab.notebook import (
     BrokenNotebook,
     GradedItem,
@@ -22,6 +21,7 @@ from convlab.notebook import (
     read_source,
 )
 from convlab.results import CheckOutcome, CheckResult, ItemResult, NotebookResult, Reliance
+from convlab.runner.pytest_plugin import run_checks
 from convlab.runtime.kernel import KernelDied, StudentKernel
 from convlab.runtime.student import Student
 from convlab.settings import REPO_ROOT, SandboxSettings

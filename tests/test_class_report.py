@@ -19,9 +19,9 @@ from test_batch import make_course
 
 from convlab import batch
 from convlab.batch import class_report
-from convlab.checking import report
 from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer
 from convlab.results import CheckResult, ItemResult
+from convlab.runner import report
 
 HINT = "kernel not flipped: a convolution reads w[i - j]"
 

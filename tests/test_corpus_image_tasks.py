@@ -17,8 +17,8 @@ import pytest
 from conftest import grade_nb, graded_reference, release_of, scores_by_check
 from test_corpus import batches, grade_entries
 
-from convlab.checking.report import notebook_json
 from convlab.dev.corpus import corpus
+from convlab.runner.report import notebook_json
 from convlab.settings import REPO_ROOT
 
 ASSIGNMENT = "01_image_tasks"

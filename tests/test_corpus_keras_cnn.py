@@ -32,9 +32,9 @@ import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
 from shared_kernel import SharedKernel, fractions, shared_kernel
 
-from convlab.checking.report import notebook_json
 from convlab.dev.corpus import CorpusEntry, corpus, with_answer
 from convlab.notebook import StudentCell
+from convlab.runner.report import notebook_json
 from convlab.runtime.kernel import ExecResult
 from convlab.runtime.student import CellRun, StudentError
 

@@ -28,8 +28,8 @@ import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
 from shared_kernel import SharedKernel, fractions, shared_kernel
 
-from convlab.checking.report import notebook_json
 from convlab.dev.corpus import CorpusEntry, corpus, with_answer
+from convlab.runner.report import notebook_json
 from convlab.settings import REPO_ROOT
 from graders.a07_segmentation import protocol as P
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import nbformat
 
-from convlab.checking.report import item_html
 from convlab.dev.demo import reference_losses
 from convlab.results import CheckResult, ItemResult
+from convlab.runner.report import item_html
 
 
 def _autograded(tmp_path, *checks: CheckResult):

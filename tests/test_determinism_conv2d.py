@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import grade_nb, reference_of
 
-from convlab.checking.report import notebook_json
 from convlab.dev.corpus import corpus, with_answer
+from convlab.runner.report import notebook_json
 
 
 @pytest.mark.slow

@@ -41,4 +41,4 @@ def test_private_pytest_names_only_in_the_adapter():
                     users.append(f"{path.relative_to(ENGINE)}:{node.lineno} {ast.unparse(node)}")
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("_pytest"):
                 users.append(f"{path.relative_to(ENGINE)}:{node.lineno} from {node.module}")
-    assert all(u.startswith("checking/pytest_adapter.py") for u in users), users
+    assert all(u.startswith("runner/pytest_adapter.py") for u in users), users

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from convlab import engine
-from convlab.checking.pytest_plugin import _Deferred, _Recorder
+from convlab.runner.pytest_plugin import _Deferred, _Recorder
 from convlab.runtime.kernel import StudentKernel
 from convlab.runtime.student import Student
 from convlab.settings import REPO_ROOT, SandboxSettings

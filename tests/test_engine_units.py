@@ -168,10 +168,10 @@ def test_strip_hidden_leaves_only_the_visible_part():
 
 
 def test_failure_pictures_reach_the_feedback_as_image_outputs():
-    from convlab.checking.pytest_plugin import pictures_of
-    from convlab.checking.report import item_html
     from convlab.integration.nbgrader_plugin import write_results
     from convlab.results import CheckResult, ItemResult, NotebookResult
+    from convlab.runner.pytest_plugin import pictures_of
+    from convlab.runner.report import item_html
 
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
     failure = CheckFailure("3 of 9 values differ")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from convlab.checking.pytest_adapter import argnames
 from convlab.course import assignments
+from convlab.runner.pytest_adapter import argnames
 
 
 class _Collect:

@@ -15,10 +15,10 @@ import pytest
 from conftest import copy_course
 
 from convlab import course
-from convlab.checking.pytest_plugin import run_checks
 from convlab.dev import authoring
 from convlab.engine import grader_dir
 from convlab.notebook import hidden_checks, nbgrader_meta, read_layout
+from convlab.runner.pytest_plugin import run_checks
 from convlab.settings import REPO_ROOT
 
 NOTEBOOKS = [a.source_notebook for a in course.assignments()]

@@ -2,7 +2,7 @@
 
 Scores come from the gradebook (what `nbgrader export` sees, manual grades included); the per-check
 facts come from the data each feedback table that `GradeWithEngine` writes into an autograded
-notebook carries (`convlab.checking.report.item_data`: check ids, scores, the named mistake's id), so the
+notebook carries (`convlab.runner.report.item_data`: check ids, scores, the named mistake's id), so the
 report also works for a class graded by plain `nbgrader autograde`, and rewording a message or a
 hint changes nothing here.
 """
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import nbformat
 
-from convlab.checking import report
 from convlab.integration import gradebook_db
+from convlab.runner import report
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,6 @@ from traitlets import Bool, Float, Unicode
 from traitlets.config.loader import PyFileConfigLoader
 
 from convlab import engine
-from convlab.checking import report
 from convlab.notebook import (
     HIDDEN_BEGIN,
     HIDDEN_PLACEHOLDER,
@@ -33,6 +32,7 @@ from convlab.notebook import (
     strip_hidden,
 )
 from convlab.results import ItemResult, NotebookResult
+from convlab.runner import report
 from convlab.settings import REPO_ROOT, GiB, SandboxSettings
 
 BROKEN_KEY = "convlab_broken"

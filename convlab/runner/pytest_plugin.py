@@ -18,8 +18,8 @@ import pytest
 
 from convlab.checking import cases as case_lists
 from convlab.checking.checks import CheckFailure
-from convlab.checking.pytest_adapter import argnames
 from convlab.results import CaseResult, CheckOutcome, Reliance
+from convlab.runner.pytest_adapter import argnames
 from convlab.runtime.student import PendingCall, Student, StudentError
 
 log = logging.getLogger(__name__)
