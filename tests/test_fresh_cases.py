@@ -9,7 +9,7 @@ import importlib
 import numpy as np
 import pytest
 
-from convlab.checking.cases import FRESH_PREFIX, case_kwargs, case_values, cases
+from convlab.checking.cases import FRESH_PREFIX, case_kwargs, case_values, cases, kinds_of
 from convlab.checking.checks import CheckFailure
 from convlab.dev.corpus import corpus
 from convlab.runtime.seed import submission_seed
@@ -111,5 +111,37 @@ def test_in_process_case_lists_match_the_engines():
     from graders.a02_conv1d import grade_conv1d
 
     listed = case_kwargs(grade_conv1d.test_conv1d_modes, seed=5)
-    assert len(listed) == len(grade_conv1d.CONV_CASES) + 4
+    mark = next(m for m in grade_conv1d.test_conv1d_modes.pytestmark if m.name == "cases")
+    assert len(listed) == len(case_values(mark, 5, "conv1d_modes")[1]) >= len(grade_conv1d.CONV_CASES) + 4
     assert all(np.array_equal(a["case"][0], b[0]) for a, b in zip(listed, grade_conv1d.CONV_CASES))
+
+
+GRADER_MODULES = sorted(f"graders.{path.parent.name}.{path.stem}"
+                        for path in (REPO_ROOT / "graders").glob("a*/grade_*.py"))
+
+
+def _case_marks(module_name: str):
+    module = importlib.import_module(module_name)
+    for attr in sorted(dir(module)):
+        if attr.startswith("test_"):
+            for mark in getattr(getattr(module, attr), "pytestmark", []):
+                if mark.name == "cases":
+                    yield attr.removeprefix("test_"), mark
+
+
+@pytest.mark.parametrize("module_name", GRADER_MODULES)
+def test_fresh_cases_draw_every_kind_of_fixed_case(module_name):
+    """Every check names its cases' kinds, and every submission's fresh cases hold every kind its fixed
+    cases hold: an edge case only the fixed list had could be passed by copying the feedback."""
+    checks = list(_case_marks(module_name))
+    if not any(mark.kwargs.get("kind") for _, mark in checks):
+        pytest.skip(f"{module_name} is not rewritten on kinds yet")
+    for check, mark in checks:
+        if mark.kwargs.get("fresh") is None:
+            continue
+        assert mark.kwargs.get("kind") is not None, f"{module_name}: {check} declares no kind= for its cases"
+        fixed = kinds_of(mark, mark.args[0])
+        for seed in range(6):
+            _, values, ids = case_values(mark, seed, check)
+            fresh = [v for v, i in zip(values, ids) if i.startswith(FRESH_PREFIX)]
+            assert fixed <= kinds_of(mark, fresh), (check, seed, fixed - kinds_of(mark, fresh))

@@ -30,21 +30,47 @@ def rng_for(seed: int, source: str | np.random.Generator) -> np.random.Generator
     """A generator seeded by the assignment's `seed` and a name, or `source` itself if it is one.
 
     Case builders take either: a name gives the fixed cases, a submission's generator the fresh ones.
+    The name enters as a digest of its bytes, so names with the same letters in another order
+    (`xyxy_to_xywh`, `xywh_to_xyxy`) draw different cases.
     """
     if isinstance(source, np.random.Generator):
         return source
-    return np.random.default_rng([seed, sum(map(ord, source))])
+    return np.random.default_rng([seed, zlib.crc32(source.encode()), len(source)])
 
 
 def ids(cases: Sequence[Any], prefix: str = "case") -> list[str]:
     return [f"{prefix}{i:02d}" for i in range(len(cases))]
 
 
-def cases(fixed: Sequence[Any], fresh: Generator | None = None, *, argname: str = "case",
-          ids: Sequence[str] | None = None) -> pytest.MarkDecorator:
-    """Parametrize a check over `fixed` cases plus the cases `fresh(rng)` draws per submission."""
-    return getattr(pytest.mark, CASES_MARK)(list(fixed), fresh=fresh, argname=argname,
+Kind = Callable[[Any], "str | tuple[str, ...]"]
+
+
+def cases(fixed: Sequence[Any], fresh: Generator | None = None, *, kind: Kind | None = None,
+          argname: str = "case", ids: Sequence[str] | None = None) -> pytest.MarkDecorator:
+    """Parametrize a check over `fixed` cases plus the cases `fresh(rng)` draws per submission.
+
+    kind: names the kind of a case from its values (`lambda case: "kernel_longer" if ... else "fits"`),
+        or several labels at once, one per way cases differ (`(mode, "kernel longer", "int32")`).
+        Every label among the fixed cases is drawn again, with new numbers, among the fresh cases of
+        every submission (`fresh_cases`; tests/test_fresh_cases.py checks every grader): an edge
+        case the fixed list alone held could be passed by copying the value the feedback showed.
+    """
+    return getattr(pytest.mark, CASES_MARK)(list(fixed), fresh=fresh, kind=kind, argname=argname,
                                             ids=None if ids is None else list(ids))
+
+
+def labels(classify: Kind | None, case: Any) -> set[str]:
+    """The kind labels of one case ({''} when the check declares no kinds)."""
+    if classify is None:
+        return {""}
+    kind = classify(case)
+    return {kind} if isinstance(kind, str) else set(kind)
+
+
+def kinds_of(marker: pytest.Mark, values: Sequence[Any]) -> set[str]:
+    """Every kind label of `values` by the marker's `kind` function."""
+    classify = marker.kwargs.get("kind")
+    return set().union(*(labels(classify, v) for v in values)) if values else set()
 
 
 def check_rng(seed: int, check_id: str) -> np.random.Generator:
@@ -56,9 +82,35 @@ def case_values(marker: pytest.Mark, seed: int, check_id: str) -> tuple[str, lis
     """(argument name, cases, ids) of a `cases` marker for the submission with `seed`."""
     fixed = list(marker.args[0])
     fresh_fn = marker.kwargs.get("fresh")
-    fresh = list(fresh_fn(check_rng(seed, check_id))) if fresh_fn is not None else []
+    fresh = fresh_cases(marker, check_rng(seed, check_id), check_id) if fresh_fn is not None else []
     fixed_ids = marker.kwargs.get("ids") or ids(fixed)
     return marker.kwargs.get("argname", "case"), fixed + fresh, list(fixed_ids) + ids(fresh, FRESH_PREFIX)
+
+
+# How many more draws of a fresh generator may be spent looking for a kind it has not drawn yet.
+MAX_KIND_DRAWS = 200
+
+
+def fresh_cases(marker: pytest.Mark, rng: np.random.Generator, check_id: str) -> list[Any]:
+    """The generator's fresh cases, plus, for every kind of fixed case they lack, the first case of
+    that kind the generator draws next (so each kind is tested with numbers no feedback showed)."""
+    fresh_fn = marker.kwargs["fresh"]
+    fresh = list(fresh_fn(rng))
+    classify = marker.kwargs.get("kind")
+    if classify is None:
+        return fresh
+    missing = kinds_of(marker, marker.args[0]) - kinds_of(marker, fresh)
+    for _ in range(MAX_KIND_DRAWS):
+        if not missing:
+            return fresh
+        for case in fresh_fn(rng):
+            if found := labels(classify, case) & missing:
+                fresh.append(case)
+                missing -= found
+    if missing:
+        raise ValueError(f"check {check_id}: its fresh generator never drew a case of kind(s) {sorted(missing)} "
+                         f"in {MAX_KIND_DRAWS} tries: make it able to draw every kind its fixed cases have")
+    return fresh
 
 
 def case_kwargs(function: Callable[..., Any], seed: int) -> list[dict[str, Any]]:

@@ -24,7 +24,8 @@ Source = str | np.random.Generator
 def signal_pairs(source: Source, count: int) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """Random float signals and kernels: lengths 1..12, kernels even, odd and longer than x."""
     rng = CHECK.rng(source)
-    fixed = [(1, 1), (1, 4), (5, 2), (6, 4), (3, 7), (8, 8), (2, 9), (9, 3)]
+    # The fixed list starts with every size relation once; fresh cases draw all sizes at random.
+    fixed = [(1, 1), (1, 4), (5, 2), (6, 4), (3, 7), (8, 8), (2, 9), (9, 3)] if isinstance(source, str) else []
     cases = []
     for i in range(count):
         n, m = fixed[i] if i < len(fixed) else (int(rng.integers(1, 13)), int(rng.integers(1, 13)))
@@ -39,10 +40,12 @@ def typed_inputs(source: Source) -> list[tuple[object, object, str]]:
     """Lists, int arrays of several widths, uint8 images-like values, float32, length 1."""
     rng = CHECK.rng(source)
     cases: list[tuple[object, object, str]] = []
-    for i, kind in enumerate(["list_int", "list_float", "int64", "int32", "uint8", "float32",
-                              "len1", "int_kernel_longer"]):
+    kinds = ["list_int", "list_float", "int64", "int32", "uint8", "float32", "len1", "int_kernel_longer"]
+    if not isinstance(source, str):
+        kinds = [str(k) for k in rng.permutation(kinds)]  # a slice of fresh cases holds any kinds
+    for i, kind in enumerate(kinds):
         n, m = int(rng.integers(2, 10)), int(rng.integers(1, 6))
-        mode = MODES[i % 3]
+        mode = MODES[i % 3] if isinstance(source, str) else str(rng.choice(MODES))
         if kind == "list_int":
             x, w = rng.integers(-5, 6, n).tolist(), rng.integers(-3, 4, m).tolist()
         elif kind == "list_float":
@@ -105,11 +108,14 @@ def layer_cases(name: Source, paddings: tuple[str, ...], strided: bool, bias: bo
         # Keras refuses a 'valid' layer whose dilated kernel is longer than the input.
         steps = max(steps, (k - 1) * dilation + 1)
         dtype = np.float32 if i % 4 == 3 else np.float64
+        padding = paddings[i % len(paddings)]
+        if not isinstance(name, str):  # fresh cases: any padding and dtype, whatever their count
+            dtype, padding = (np.float32, np.float64)[int(rng.integers(2))], str(rng.choice(paddings))
         case = dict(
             x=rng.normal(size=(batch, steps, c_in)).astype(dtype),
             kernel=rng.normal(size=(k, c_in, c_out)).astype(dtype),
             bias=rng.normal(size=c_out).astype(dtype) if bias else None,
-            stride=stride, padding=paddings[i % len(paddings)], dilation=dilation,
+            stride=stride, padding=padding, dilation=dilation,
         )
         cases.append(case)
     return cases
@@ -165,3 +171,48 @@ def average_cases(source: Source = "moving_average_values", count: int = 10
             x = rng.normal(size=n).round(2).tolist()
         cases.append((x, k))
     return cases
+
+
+# -- kinds: the ways cases differ, each drawn again among every submission's fresh cases ---------------
+
+
+def _input(value: object) -> str:
+    return "list" if isinstance(value, list) else str(np.asarray(value).dtype)
+
+
+def _sizes(n: int, m: int) -> str:
+    if n == 1:
+        return "x of length 1"
+    return "kernel longer than x" if m > n else "kernel as long as x" if m == n else "kernel shorter than x"
+
+
+def signal_kind(case: tuple) -> tuple[str, ...]:
+    x, w, mode = case
+    return (f"mode {mode}", _sizes(len(x), len(w)), f"x {_input(x)}", f"w {_input(w)}")
+
+
+def matrix_kind(case: tuple) -> tuple[str, ...]:
+    w, n, mode = case
+    return (f"mode {mode}", _sizes(n, len(w)))
+
+
+def length_kind(case: dict) -> tuple[str, ...]:
+    span = case["dilation"] * (case["k"] - 1) + 1
+    fits = "nothing fits" if case["n"] + 2 * case["padding"] < span else "fits"
+    return (fits, f"stride {'> 1' if case['stride'] > 1 else '1'}", f"dilation {'> 1' if case['dilation'] > 1 else '1'}",
+            f"padding {'> 0' if case['padding'] else '0'}")
+
+
+def layer_kind(case: dict) -> tuple[str, ...]:
+    return (f"padding {case['padding']}", str(case["x"].dtype), f"stride {case['stride']}",
+            f"dilation {case['dilation']}", "bias" if case["bias"] is not None else "no bias")
+
+
+def function_kind(case: tuple) -> str:
+    return case[0].kind
+
+
+def average_kind(case: tuple) -> tuple[str, ...]:
+    x, k = case
+    window = "k = 1" if k == 1 else "k = len(x)" if k == len(x) else "1 < k < len(x)"
+    return (_input(x), window)

@@ -37,14 +37,14 @@ def _check_library(student, name: str, case: tuple) -> None:
 # -- conv1d ----------------------------------------------------------------------------------------
 
 
-@cases(CONV_CASES, fresh=lambda rng: C.signal_pairs(rng, 4))
+@cases(CONV_CASES, fresh=lambda rng: C.signal_pairs(rng, 4), kind=C.signal_kind)
 def test_conv1d_modes(student, case):
     """conv1d on random float signals in all three modes, with odd, even and longer-than-signal kernels."""
     x, w, mode = case
     CHECK.expect_call(student, "conv1d", x, w, mode=mode, picture=with_signals)
 
 
-@cases(CONV_TYPED, fresh=lambda rng: C.typed_inputs(rng)[::3])
+@cases(CONV_TYPED, fresh=lambda rng: C.typed_inputs(rng)[::3], kind=C.signal_kind)
 def test_conv1d_inputs(student, case):
     """conv1d accepts lists, int/uint8/float32 arrays and length-1 inputs, and returns a float ndarray."""
     x, w, mode = case
@@ -53,7 +53,7 @@ def test_conv1d_inputs(student, case):
 
 
 @pytest.mark.relies_on("conv1d", "conv1d_modes", "conv1d_inputs")
-@cases(LIBRARY_CASES["conv1d"], fresh=lambda rng: C.signal_pairs(rng, 3)[2:])
+@cases(LIBRARY_CASES["conv1d"], fresh=lambda rng: C.signal_pairs(rng, 3)[2:], kind=lambda case: case[2])
 def test_conv1d_no_library(student, case):
     """conv1d is correct without np.convolve, np.correlate, scipy.signal or TensorFlow."""
     _check_library(student, "conv1d", case)
@@ -62,7 +62,7 @@ def test_conv1d_no_library(student, case):
 # -- correlate1d -----------------------------------------------------------------------------------
 
 
-@cases(CORR_CASES, fresh=lambda rng: C.signal_pairs(rng, 3) + C.typed_inputs(rng)[:1])
+@cases(CORR_CASES, fresh=lambda rng: C.signal_pairs(rng, 3) + C.typed_inputs(rng)[:1], kind=C.signal_kind)
 def test_correlate1d_modes(student, case):
     """correlate1d against np.correlate semantics: all modes, kernels longer than the signal, ints and lists."""
     x, w, mode = case
@@ -70,7 +70,7 @@ def test_correlate1d_modes(student, case):
 
 
 @pytest.mark.relies_on("correlate1d", "correlate1d_modes")
-@cases(LIBRARY_CASES["correlate1d"], fresh=lambda rng: C.signal_pairs(rng, 3)[2:])
+@cases(LIBRARY_CASES["correlate1d"], fresh=lambda rng: C.signal_pairs(rng, 3)[2:], kind=lambda case: case[2])
 def test_correlate1d_no_library(student, case):
     """correlate1d is correct without np.convolve, np.correlate, scipy.signal or TensorFlow."""
     _check_library(student, "correlate1d", case)
@@ -79,7 +79,7 @@ def test_correlate1d_no_library(student, case):
 # -- conv_matrix -----------------------------------------------------------------------------------
 
 
-@cases(MATRIX_CASES, fresh=lambda rng: C.matrix_cases(rng, 3))
+@cases(MATRIX_CASES, fresh=lambda rng: C.matrix_cases(rng, 3), kind=C.matrix_kind)
 def test_conv_matrix_modes(student, case):
     """conv_matrix(w, n, mode) @ x equals conv1d(x, w, mode) for every x of length n."""
     w, n, mode = case
@@ -89,7 +89,7 @@ def test_conv_matrix_modes(student, case):
 # -- conv1d_output_length --------------------------------------------------------------------------
 
 
-@cases(LENGTH_CASES, fresh=lambda rng: C.length_cases(rng, 4))
+@cases(LENGTH_CASES, fresh=lambda rng: C.length_cases(rng, 4), kind=C.length_kind)
 def test_conv1d_output_length_formula(student, case):
     """conv1d_output_length for random n, k, stride, symmetric padding and dilation (0 when nothing fits)."""
     CHECK.expect_call(student, "conv1d_output_length", **case)
@@ -98,25 +98,25 @@ def test_conv1d_output_length_formula(student, case):
 # -- conv1d_layer ----------------------------------------------------------------------------------
 
 
-@cases(LAYER_VALID, fresh=lambda rng: C.layer_cases(rng, ("valid",), False, False, 2))
+@cases(LAYER_VALID, fresh=lambda rng: C.layer_cases(rng, ("valid",), False, False, 2), kind=C.layer_kind)
 def test_conv1d_layer_valid(student, case):
     """conv1d_layer with 'valid' padding, stride 1, no bias: batches and several channels."""
     CHECK.expect_call(student, "conv1d_layer", **case, rtol=1e-4, atol=1e-4)
 
 
-@cases(LAYER_PADDING, fresh=lambda rng: C.layer_cases(rng, ("same", "causal"), False, False, 2))
+@cases(LAYER_PADDING, fresh=lambda rng: C.layer_cases(rng, ("same", "causal"), False, False, 2), kind=C.layer_kind)
 def test_conv1d_layer_padding(student, case):
     """conv1d_layer with 'same' (TensorFlow rule) and 'causal' padding."""
     CHECK.expect_call(student, "conv1d_layer", **case, rtol=1e-4, atol=1e-4)
 
 
-@cases(LAYER_STRIDED, fresh=lambda rng: C.layer_cases(rng, ("valid", "same", "causal"), True, False, 3))
+@cases(LAYER_STRIDED, fresh=lambda rng: C.layer_cases(rng, ("valid", "same", "causal"), True, False, 3), kind=C.layer_kind)
 def test_conv1d_layer_stride_dilation(student, case):
     """conv1d_layer with strides 2-3 or dilations 2-3, in every padding mode."""
     CHECK.expect_call(student, "conv1d_layer", **case, rtol=1e-4, atol=1e-4)
 
 
-@cases(LAYER_BIAS, fresh=lambda rng: C.layer_cases(rng, ("valid", "same", "causal"), False, True, 2))
+@cases(LAYER_BIAS, fresh=lambda rng: C.layer_cases(rng, ("valid", "same", "causal"), False, True, 2), kind=C.layer_kind)
 def test_conv1d_layer_bias(student, case):
     """conv1d_layer adds one bias per output channel."""
     CHECK.expect_call(student, "conv1d_layer", **case, rtol=1e-4, atol=1e-4)
@@ -125,7 +125,7 @@ def test_conv1d_layer_bias(student, case):
 # -- convolve_functions ----------------------------------------------------------------------------
 
 
-@cases(FUNCTION_CASES, fresh=lambda rng: C.function_cases(rng, 2))
+@cases(FUNCTION_CASES, fresh=lambda rng: C.function_cases(rng, 2), kind=C.function_kind)
 def test_convolve_functions_analytic(student, case):
     """convolve_functions against analytic results (box*box = trapezoid, Gaussian*Gaussian = Gaussian) on off-centre grids."""
     f, g, t = case
@@ -145,7 +145,7 @@ def test_convolve_functions_analytic(student, case):
 # -- moving_average --------------------------------------------------------------------------------
 
 
-@cases(AVERAGE_CASES, fresh=lambda rng: C.average_cases(rng, 3))
+@cases(AVERAGE_CASES, fresh=lambda rng: C.average_cases(rng, 3), kind=C.average_kind)
 def test_moving_average_values(student, case):
     """moving_average(x, k): the mean of each full window of k samples, for floats, ints and lists."""
     x, k = case
