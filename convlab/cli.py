@@ -19,9 +19,9 @@ from convlab.settings import REPO_ROOT
 def _guess_assignment(path: Path, course_root: Path) -> str:
     """The assignment whose source folder holds a notebook of this name (parent folder first)."""
     parent = path.resolve().parent.name
-    if (course_root / "source" / parent / path.name).exists():
+    if (course.source_dir(parent, course_root) / path.name).exists():
         return parent
-    matches = sorted(p.parent.name for p in (course_root / "source").glob(f"*/{path.name}"))
+    matches = [a.id for a in course.assignments(course_root) if a.source_notebook.name == path.name]
     if len(matches) == 1:
         return matches[0]
     raise SystemExit(f"cannot tell which assignment {path.name} belongs to; pass --assignment")
@@ -52,9 +52,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from convlab.dev import authoring
 
     root = Path(args.course_root)
-    for nb_path in sorted((root / "source" / args.assignment).glob("*.ipynb")):
-        changed = authoring.sync(args.assignment, nb_path.stem, root)
-        print(f"{nb_path}: {', '.join(changed) if changed else 'already in sync'}")
+    for notebook in course.notebooks(args.assignment, root):
+        changed = authoring.sync(args.assignment, notebook, root)
+        path = course.Assignment(args.assignment, notebook, root).source_notebook
+        print(f"{path}: {', '.join(changed) if changed else 'already in sync'}")
     return 0
 
 

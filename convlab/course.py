@@ -1,9 +1,13 @@
-"""The one name mapping of the course: an assignment id to its notebook, solutions, graders and corpus.
+"""The one name mapping of the course: every path of an assignment is built here, and only here.
 
 Every folder of `source/` is an assignment (`02_conv1d`) holding one notebook (`conv1d.ipynb`); its
 reference functions are `solutions/<notebook>.py`, its hidden graders `graders/a<assignment>/`
 (a Python package name cannot start with a digit), and its corpus of typical answers
 `tests/corpus/<assignment>/` (wrong) and `tests/corpus/<assignment>_correct/` (right).
+
+nbgrader's folders (the steps of a notebook) hold one folder per assignment (`source/`, `release/`)
+or one per student and assignment (`submitted/`, `autograded/`, `feedback/`); the class reports of
+an assignment go to `reports/<assignment>/`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,67 @@ from pathlib import Path
 from convlab.registration import Registration
 from convlab.settings import REPO_ROOT
 
+SOURCE, RELEASE = "source", "release"
+SUBMITTED, AUTOGRADED, FEEDBACK = "submitted", "autograded", "feedback"
+REPORTS = "reports"
+# What defines a course, below its root (what a copy of the course needs to grade).
+DEFINITION = (SOURCE, RELEASE, "graders", "solutions", "nbgrader_config.py")
+
+
+def notebook_file(folder: Path, notebook: str) -> Path:
+    """The notebook `notebook` (a name without `.ipynb`) in `folder`."""
+    return folder / f"{notebook}.ipynb"
+
+
+def notebooks_in(folder: Path) -> list[Path]:
+    """The notebooks of a folder, by name."""
+    return sorted(folder.glob("*.ipynb"))
+
+
+def beside_notebook(folder: Path) -> list[Path]:
+    """What a folder holds beside its notebooks (data, helper modules), hidden files and caches left out."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix != ".ipynb" and not p.name.startswith((".", "__pycache__")))
+
+
+def source_dir(assignment_id: str, root: Path = REPO_ROOT) -> Path:
+    return root / SOURCE / assignment_id
+
+
+def release_dir(assignment_id: str, root: Path = REPO_ROOT) -> Path:
+    return root / RELEASE / assignment_id
+
+
+def reports_dir(assignment_id: str, root: Path = REPO_ROOT) -> Path:
+    return root / REPORTS / assignment_id
+
+
+def notebooks(assignment_id: str, root: Path = REPO_ROOT) -> list[str]:
+    """The names of the assignment's notebooks (one today), from its source folder."""
+    return [p.stem for p in notebooks_in(source_dir(assignment_id, root))]
+
+
+def student_dir(step_root: Path, student: str, assignment_id: str) -> Path:
+    """`<step_root>/<student>/<assignment>`: one student's folder of an assignment under a per-student
+    step (`root / SUBMITTED`, `AUTOGRADED`, `FEEDBACK`), or under a copy of one (a batch's staging
+    folder, an earlier term's archive)."""
+    return step_root / student / assignment_id
+
+
+def submitted_dir(student: str, assignment_id: str, root: Path = REPO_ROOT) -> Path:
+    return student_dir(root / SUBMITTED, student, assignment_id)
+
+
+def autograded_dir(student: str, assignment_id: str, root: Path = REPO_ROOT) -> Path:
+    return student_dir(root / AUTOGRADED, student, assignment_id)
+
+
+def students_in(step_root: Path, assignment_id: str) -> list[str]:
+    """The students with a folder of the assignment under a per-student step, by name."""
+    return sorted(p.parent.name for p in step_root.glob(f"*/{assignment_id}") if p.is_dir())
+
 
 @dataclass(frozen=True)
 class Assignment:
@@ -27,20 +92,28 @@ class Assignment:
     root: Path = REPO_ROOT
 
     @property
+    def source_dir(self) -> Path:
+        return source_dir(self.id, self.root)
+
+    @property
     def source_notebook(self) -> Path:
-        return self.root / "source" / self.id / f"{self.notebook}.ipynb"
+        return notebook_file(self.source_dir, self.notebook)
 
     @property
     def release_dir(self) -> Path:
-        return self.root / "release" / self.id
+        return release_dir(self.id, self.root)
+
+    @property
+    def release_notebook(self) -> Path:
+        return notebook_file(self.release_dir, self.notebook)
+
+    @property
+    def reports_dir(self) -> Path:
+        return reports_dir(self.id, self.root)
 
     @property
     def solutions_module(self) -> str:
         return f"solutions.{self.notebook}"
-
-    @property
-    def solutions_file(self) -> Path:
-        return self.root / "solutions" / f"{self.notebook}.py"
 
     @property
     def graders_dir(self) -> Path:
@@ -67,7 +140,7 @@ class Assignment:
 
 def assignments(root: Path = REPO_ROOT) -> list[Assignment]:
     """Every assignment of the course, in order."""
-    return [Assignment(p.parent.name, p.stem, root) for p in sorted(root.glob("source/*/*.ipynb"))]
+    return [Assignment(p.parent.name, p.stem, root) for p in sorted(root.glob(f"{SOURCE}/*/*.ipynb"))]
 
 
 @functools.cache
@@ -80,5 +153,5 @@ def assignment(assignment_id: str, root: Path = REPO_ROOT) -> Assignment:
     found = _by_id(root).get(assignment_id) or {a.id: a for a in assignments(root)}.get(assignment_id)
     if found is None:
         known = ", ".join(a.id for a in assignments(root))
-        raise KeyError(f"no assignment {assignment_id!r} in {root / 'source'} (known: {known})")
+        raise KeyError(f"no assignment {assignment_id!r} in {root / SOURCE} (known: {known})")
     return found

@@ -29,13 +29,6 @@ from convlab.settings import REPO_ROOT, SandboxSettings
 log = logging.getLogger(__name__)
 
 
-def _beside_notebook(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix != ".ipynb" and not p.name.startswith((".", "__pycache__")))
-
-
 def grader_dir(course_root: Path, assignment: str) -> Path:
     """Hidden graders of assignment `02_conv1d` live in `graders/a02_conv1d/` (see convlab.course)."""
     return course.assignment(assignment, course_root).graders_dir
@@ -106,10 +99,10 @@ def _shipped_files(course_root: Path, assignment: str, submission: Path | Notebo
     """Files the kernel gets beside the notebook. Those the course ships (data, helper modules)
     come from the release, never from the student's copy, so an edited helper cannot change what
     the grader measures; the student's other files come along."""
-    files = _beside_notebook(course.assignment(assignment, course_root).release_dir)
+    files = course.beside_notebook(course.assignment(assignment, course_root).release_dir)
     if isinstance(submission, Path):
         shipped = {p.name for p in files}
-        files += [p for p in _beside_notebook(submission.parent) if p.name not in shipped]
+        files += [p for p in course.beside_notebook(submission.parent) if p.name not in shipped]
     return files
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from convlab.course import Assignment
+
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 _CHECKS_LINE = re.compile(r"^\s*#\s*checks?:\s*(?P<names>.+?)\s*$", re.MULTILINE)
@@ -188,9 +190,5 @@ def prepare_submission(nb: NotebookNode, layout: SourceLayout) -> PreparedSubmis
     return PreparedSubmission(cells, notes)
 
 
-def source_notebook_path(course_root: Path, assignment: str, notebook: str) -> Path:
-    return course_root / "source" / assignment / f"{notebook}.ipynb"
-
-
 def read_source(course_root: Path, assignment: str, notebook: str) -> NotebookNode:
-    return nbformat.read(source_notebook_path(course_root, assignment, notebook), as_version=4)
+    return nbformat.read(Assignment(assignment, notebook, course_root).source_notebook, as_version=4)

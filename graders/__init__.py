@@ -2,8 +2,12 @@
 
 The engine that runs them is the `convlab` package. Each assignment's `__init__.py` sets
 `REGISTRATION` (`convlab.registration.Registration`): the kernel extensions its checks need and the
-banned-library tables whose recorded calls they read. `callables.py` is the one module shared by
-several assignments.
+banned-library tables whose recorded calls they read.
+
+No assignment's package imports another's: what several assignments share lives here, beside them.
+`callables.py` (functions as arguments, a kernel extension of 02 and 03), `datasets.py` (the shapes
+generator that 01, 05, 06 and 07 use) and this module's names below. `tests/test_layers.py` holds
+the rule.
 """
 
 from convlab.registration import KernelExtension

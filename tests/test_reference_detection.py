@@ -15,11 +15,12 @@ import nbformat
 import numpy as np
 import pytest
 
-from convlab.notebook import nbgrader_meta, source_notebook_path
-from convlab.settings import REPO_ROOT
+from convlab import course
+from convlab.notebook import nbgrader_meta
 from graders.a06_object_detection import cases as C
 from graders.a06_object_detection import protocol as P
 from graders.a06_object_detection.mistakes import MISTAKES
+from graders.datasets import shapes_module
 from solutions import detection as ref
 
 
@@ -79,7 +80,7 @@ def test_reference_detector_shape_and_size():
 
 
 def test_encode_then_decode_gives_the_boxes_back():
-    scenes = P.shapes_module().make_scenes(40, seed=11)
+    scenes = shapes_module().make_scenes(40, seed=11)
     wh = np.concatenate([b[:, 2:] - b[:, :2] for b in scenes.boxes]).astype(float)
     anchors = ref.kmeans_anchors(wh, 3)
     for boxes, labels in zip(scenes.boxes, scenes.labels, strict=True):
@@ -146,7 +147,7 @@ def test_every_mistake_differs_from_the_reference_somewhere():
 
 
 def test_notebook_training_cell_uses_the_protocol():
-    nb = nbformat.read(source_notebook_path(REPO_ROOT, "06_object_detection", "detection"), as_version=4)
+    nb = nbformat.read(course.assignment("06_object_detection").source_notebook, as_version=4)
     cell = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == "train_detector")
     for text in (f"make_scenes({P.TRAIN_SIZE}, seed={P.TRAIN_SEED})", f"EPOCHS, BATCH = {P.EPOCHS}, {P.BATCH_SIZE}",
                  f"warmup_target={P.LEARNING_RATE},", f"kmeans_anchors(train_wh, N_ANCHORS, seed={P.ANCHOR_SEED})",

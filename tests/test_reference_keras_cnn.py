@@ -14,6 +14,7 @@ import pytest
 from convlab.notebook import nbgrader_meta
 from convlab.settings import REPO_ROOT
 from graders.a05_keras_cnn import protocol as P
+from graders.datasets import shapes_module
 from solutions import keras_cnn as ref
 
 SOURCE = REPO_ROOT / "source" / "05_keras_cnn" / "keras_cnn.ipynb"
@@ -111,7 +112,7 @@ def test_build_cnn_and_functional_twin(keras, shape, n):
 @pytest.fixture(scope="module")
 def small_model(keras):
     """The reference model after one short epoch: enough to make every layer non-trivial."""
-    data = P.shapes_module().make_shapes(96, seed=4)
+    data = shapes_module().make_shapes(96, seed=4)
     keras.utils.set_random_seed(0)
     model = ref.build_cnn((32, 32, 1), 3)
     history = ref.train(model, data.images, data.labels, epochs=2)

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import nbformat
 
+from convlab import course
+from convlab.batch.tasks import FAILURES
 from convlab.integration import gradebook_db
 from convlab.runner import report
 
@@ -113,7 +115,7 @@ def _normalised(message: str) -> str:
 def item_analysis(course_root: Path, assignment: str, students: list[str]) -> list[ItemRow]:
     rows: dict[str, ItemRow] = {}
     for student in students:
-        for path in sorted((course_root / "autograded" / student / assignment).glob("*.ipynb")):
+        for path in course.notebooks_in(course.autograded_dir(student, assignment, course_root)):
             try:
                 nb = nbformat.read(path, as_version=4)
             except Exception:  # noqa: BLE001 - an unreadable autograded file just has no checks
@@ -149,15 +151,15 @@ class ClassData:
 def collect(course_root: Path, assignment: str, db_url: str | None = None) -> ClassData:
     url = gradebook_db.resolve_db_url(db_url, course_root)
     scores, notebooks = gradebook_scores(url, course_root, assignment)
-    failures_path = course_root / "reports" / assignment / "failures.json"
+    failures_path = course.reports_dir(assignment, course_root) / FAILURES
     failures = json.loads(failures_path.read_text()) if failures_path.exists() else {}
-    submitted = {p.parent.name for p in (course_root / "submitted").glob(f"*/{assignment}")}
+    submitted = set(course.students_in(course_root / course.SUBMITTED, assignment))
     students = sorted(set(scores) | submitted | set(failures))
     status = {}
     for s in students:
         if s in failures:
             status[s] = "failed: " + failures[s].splitlines()[0][:200]
-        elif s in scores and (course_root / "autograded" / s / assignment).is_dir():
+        elif s in scores and course.autograded_dir(s, assignment, course_root).is_dir():
             status[s] = "graded"
         else:
             status[s] = "not graded"
@@ -318,7 +320,7 @@ th {{ background: #f6f8fa; }}
 def write_reports(course_root: Path, assignment: str, db_url: str | None = None) -> Path:
     """Write grades.csv, item_analysis.csv and report.html; return their folder."""
     data = collect(course_root, assignment, db_url)
-    folder = course_root / "reports" / assignment
+    folder = course.reports_dir(assignment, course_root)
     folder.mkdir(parents=True, exist_ok=True)
     write_grades_csv(data, folder / "grades.csv")
     write_item_analysis_csv(data, folder / "item_analysis.csv")

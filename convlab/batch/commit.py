@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 from convlab.batch.tasks import STAGING, TaskResult
+from convlab.course import AUTOGRADED, autograded_dir
 
 
 def commit(course_root: Path, outcome: TaskResult) -> None:
     """Write the autograded folder under a staging name, then rename it into place."""
-    auto = course_root / "autograded"
-    staging = auto / STAGING / f"{outcome.student}-{os.getpid()}"
+    staging = course_root / AUTOGRADED / STAGING / f"{outcome.student}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     new = staging / "new"
     for rel, (data, mode) in outcome.files.items():
@@ -20,7 +20,7 @@ def commit(course_root: Path, outcome: TaskResult) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         os.chmod(path, mode)
-    dest = auto / outcome.student / outcome.assignment
+    dest = autograded_dir(outcome.student, outcome.assignment, course_root)
     dest.parent.mkdir(parents=True, exist_ok=True)
     if dest.exists():
         os.rename(dest, staging / "old")

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from convlab import course
 from convlab.batch.commit import commit
 from convlab.batch.dask_cluster import run_dask
 from convlab.batch.local_pool import run_local
 from convlab.batch.progress import Progress
 from convlab.batch.selection import needs_grading, read_task, students_in_gradebook, submissions
-from convlab.batch.tasks import DEFAULT_TIMEOUT, STAGING, StudentLine, Task, TaskResult
+from convlab.batch.tasks import DEFAULT_TIMEOUT, FAILURES, STAGING, StudentLine, Task, TaskResult
 from convlab.integration import gradebook_db
 
 log = logging.getLogger(__name__)
@@ -73,8 +74,8 @@ def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
     """Grade every (or the named) submission of `assignment` that is not graded yet."""
     started = time.monotonic()
     course_root = course_root.resolve()
-    if not (course_root / "source" / assignment).is_dir():
-        raise SystemExit(f"no assignment {assignment!r} in {course_root / 'source'}")
+    if not course.source_dir(assignment, course_root).is_dir():
+        raise SystemExit(f"no assignment {assignment!r} in {course_root / course.SOURCE}")
     if not scheduler:
         _refuse_unsandboxed(course_root)
     url = gradebook_db.resolve_db_url(db_url, course_root)
@@ -108,12 +109,12 @@ def run_batch(course_root: Path, assignment: str, *, workers: int | None = None,
         interrupted = True
     finally:
         progress.close()
-        shutil.rmtree(course_root / "autograded" / STAGING, ignore_errors=True)
+        shutil.rmtree(course_root / course.AUTOGRADED / STAGING, ignore_errors=True)
     if interrupted:
         got = {ln.student for ln in lines}
         lines += [StudentLine(t.student, "interrupted", detail="not graded: run again to continue")
                   for t in tasks if t.student not in got]
-    _record_failures(course_root / "reports" / assignment / "failures.json", lines)
+    _record_failures(course.reports_dir(assignment, course_root) / FAILURES, lines)
     return BatchResult(lines, interrupted, time.monotonic() - started)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from convlab.batch.tasks import Task
+from convlab.course import SUBMITTED, autograded_dir, notebooks_in, students_in, submitted_dir
 
 
 def submissions(course_root: Path, assignment: str, students: list[str] | None = None) -> list[str]:
     """Students with a `submitted/<student>/<assignment>/` folder (in the given order if named)."""
-    base = course_root / "submitted"
-    found = sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
+    found = students_in(course_root / SUBMITTED, assignment)
     if students:
         missing = [s for s in students if s not in found]
         if missing:
@@ -39,16 +39,16 @@ def needs_grading(course_root: Path, assignment: str, student: str, in_gradebook
     """Why this submission must be graded now ('' = it is graded and up to date)."""
     if force:
         return "forced"
-    dest = course_root / "autograded" / student / assignment
-    if not dest.is_dir() or not any(dest.glob("*.ipynb")):
+    dest = autograded_dir(student, assignment, course_root)
+    if not dest.is_dir() or not notebooks_in(dest):
         return "new"
     if student not in in_gradebook:
         return "not in this gradebook"
-    src = course_root / "submitted" / student / assignment
+    src = submitted_dir(student, assignment, course_root)
     new, old = _timestamp(src), _timestamp(dest)
     if new is not None and old is not None and new > old:
         return "resubmitted (timestamp.txt)"
-    graded_at = min(p.stat().st_mtime for p in dest.glob("*.ipynb"))
+    graded_at = min(p.stat().st_mtime for p in notebooks_in(dest))
     if _newest_mtime(src) > graded_at:
         return "resubmitted (file changed)"
     return ""
@@ -65,6 +65,6 @@ def students_in_gradebook(url: str, assignment: str, course_id: str) -> set[str]
 
 
 def read_task(course_root: Path, assignment: str, student: str, db_url: str) -> Task:
-    src = course_root / "submitted" / student / assignment
+    src = submitted_dir(student, assignment, course_root)
     files = {str(p.relative_to(src)): p.read_bytes() for p in sorted(src.rglob("*")) if p.is_file()}
     return Task(student, assignment, str(course_root), db_url, files)

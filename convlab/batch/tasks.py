@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 STAGING = ".batch-staging"  # inside autograded/: hidden from kernels, skipped by nbgrader's globs
+FAILURES = "failures.json"  # in reports/<assignment>/: who a batch could not grade, and why
 DEFAULT_TIMEOUT = 1800.0
 MAX_ATTEMPTS = 2  # a killed worker's submission is retried once
 STARTED = "started"  # a worker's message when it begins a task: the time limit runs from then

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from convlab import course
 from convlab.batch.tasks import STARTED, Task, TaskResult
 from convlab.integration import gradebook_db
 
@@ -54,8 +55,8 @@ def _run_autograde(root: Path, tmp: Path, task: Task) -> tuple[bool, str]:
         f"--student={task.student}",
         "--log-level=ERROR",
         f"--CourseDirectory.root={root}",
-        f"--CourseDirectory.submitted_directory={tmp / 'submitted'}",
-        f"--CourseDirectory.autograded_directory={tmp / 'autograded'}",
+        f"--CourseDirectory.submitted_directory={tmp / course.SUBMITTED}",
+        f"--CourseDirectory.autograded_directory={tmp / course.AUTOGRADED}",
         f"--CourseDirectory.db_url={task.db_url}",
         f"--GradeWithEngine.course_root={root}",
     ])
@@ -76,7 +77,7 @@ def grade_task(task: Task) -> TaskResult:
     start = time.perf_counter()
     worker = f"{os.uname().nodename}:{os.getpid()}"
     root = Path(task.course_root)
-    if not (root / "source" / task.assignment).is_dir():
+    if not course.source_dir(task.assignment, root).is_dir():
         # A Dask worker on another machine: its own checkout of the course.
         from convlab.settings import REPO_ROOT
 
@@ -86,7 +87,7 @@ def grade_task(task: Task) -> TaskResult:
         tmp = Path(tempfile.mkdtemp(prefix=f"convlab-batch-{os.getpid()}-"))
         old_cwd = os.getcwd()
         try:
-            src = tmp / "submitted" / task.student / task.assignment
+            src = course.submitted_dir(task.student, task.assignment, tmp)
             for rel, data in task.files.items():
                 path = src / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +98,7 @@ def grade_task(task: Task) -> TaskResult:
                 warnings.filterwarnings("ignore", message="Object of type")
                 ok, error = _run_autograde(root, tmp, task)
             out: dict[str, tuple[bytes, int]] = {}
-            dest = tmp / "autograded" / task.student / task.assignment
+            dest = course.autograded_dir(task.student, task.assignment, tmp)
             if ok:
                 for path in sorted(p for p in dest.rglob("*") if p.is_file()):
                     out[str(path.relative_to(dest))] = (path.read_bytes(), path.stat().st_mode & 0o777)

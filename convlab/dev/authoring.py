@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from convlab.course import Assignment
-from convlab.notebook import nbgrader_meta, source_notebook_path
+from convlab.notebook import nbgrader_meta
 from convlab.settings import REPO_ROOT
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -64,7 +64,7 @@ def _solution_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 
 def drift(assignment: str, notebook: str, course_root: Path = REPO_ROOT) -> list[str]:
     """Solution cells whose code differs from `solutions/` (compared as syntax trees)."""
-    nb = nbformat.read(source_notebook_path(course_root, assignment, notebook), as_version=4)
+    nb = nbformat.read(Assignment(assignment, notebook, course_root).source_notebook, as_version=4)
     functions = _functions(assignment, notebook)
     problems = []
     covered = set()
@@ -85,7 +85,7 @@ def drift(assignment: str, notebook: str, course_root: Path = REPO_ROOT) -> list
 
 def sync(assignment: str, notebook: str, course_root: Path = REPO_ROOT) -> list[str]:
     """Rewrite the source notebook's solution cells from `solutions/`; return the changed ids."""
-    path = source_notebook_path(course_root, assignment, notebook)
+    path = Assignment(assignment, notebook, course_root).source_notebook
     nb = nbformat.read(path, as_version=4)
     functions = _functions(assignment, notebook)
     changed = []

@@ -21,10 +21,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from convlab import engine
+from convlab import course, engine
 from convlab.dev.corpus import reference_submission, write_submission
 from convlab.runtime.scratch import peak_rss_of
-from convlab.settings import REPO_ROOT
 
 # Engine seconds per notebook may exceed bare nbclient by at most this factor.
 RATIO_GOAL = 1.0  # the sandbox must not make grading slower than bare nbclient (issue 12)
@@ -200,9 +199,9 @@ def main(assignment: str, copies: int) -> int:
     if copies < 1:
         print("--copies must be at least 1", file=sys.stderr)
         return 2
-    notebooks = sorted(p.stem for p in (REPO_ROOT / "source" / assignment).glob("*.ipynb"))
+    notebooks = course.notebooks(assignment)
     if not notebooks:
-        print(f"no notebooks in source/{assignment}", file=sys.stderr)
+        print(f"no notebooks in {course.source_dir(assignment)}", file=sys.stderr)
         return 2
     tmp = Path(tempfile.mkdtemp(prefix="convlab-bench-"))
     try:
@@ -213,7 +212,7 @@ def main(assignment: str, copies: int) -> int:
             for nb in notebooks
         }
         # What ships beside the notebook (data, helper modules), as a student's folder has it.
-        shipped = [p for p in (REPO_ROOT / "release" / assignment).iterdir() if p.suffix != ".ipynb"]
+        shipped = course.beside_notebook(course.release_dir(assignment))
         for folder in {path.parent for path in paths.values()}:
             for extra in shipped:
                 (shutil.copytree if extra.is_dir() else shutil.copy2)(extra, folder / extra.name)

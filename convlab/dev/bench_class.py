@@ -26,22 +26,21 @@ GOAL = 1.8  # batch --workers 2 vs serial nbgrader, on 2 cores
 # Per 10 students: 4 reference answers (R), 1 blank release notebook (B), 5 typical mistakes (M);
 # interleaved so that a small class is mixed too.
 PATTERN = "RMBMRMRMRM"
-COURSE_PARTS = ("source", "release", "graders", "solutions", "nbgrader_config.py")
 
 
 def assignments_in_release(root: Path = REPO_ROOT) -> list[str]:
     return [a.id for a in course.assignments(root)
-            if any(a.release_dir.glob("*.ipynb")) and a.graders_dir.is_dir()]
+            if course.notebooks_in(a.release_dir) and a.graders_dir.is_dir()]
 
 
-def write_synthetic_class(course: Path, assignments: list[str], students: dict[str, int]) -> dict[str, list[str]]:
-    """Write the synthetic class into course/submitted; return assignment -> notebooks.
+def write_synthetic_class(course_root: Path, assignments: list[str], students: dict[str, int]) -> dict[str, list[str]]:
+    """Write the synthetic class into course_root/submitted; return assignment -> notebooks.
 
     students: how many students submit each assignment.
     """
     layout = {}
     for a in assignments:
-        notebooks = sorted(p.stem for p in (REPO_ROOT / "release" / a).glob("*.ipynb"))
+        notebooks = [p.stem for p in course.notebooks_in(course.release_dir(a))]
         layout[a] = notebooks
         mistakes = corpus(a)
         for nb in notebooks:
@@ -58,13 +57,13 @@ def write_synthetic_class(course: Path, assignments: list[str], students: dict[s
                 else:
                     m = fitting[(i * 7) % len(fitting)]
                     sub = with_answer(reference, m.function, m.code)
-                write_submission(sub, course / "submitted", f"student{i:03d}", a, nb)
+                write_submission(sub, course_root / course.SUBMITTED, f"student{i:03d}", a, nb)
     return layout
 
 
 def _copy_course(dest: Path) -> Path:
     dest.mkdir(parents=True)
-    for name in COURSE_PARTS:
+    for name in course.DEFINITION:
         src = REPO_ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -126,11 +125,11 @@ def _prepare(tmp: Path, assignments: list[str], counts: dict[str, int], nbgrader
     """One course copy per mode with the same synthetic class: (course per mode, notebooks per assignment)."""
     courses: dict[str, Path] = {}
     for label in modes:
-        course = _copy_course(tmp / f"course{len(courses)}")
-        layout = write_synthetic_class(course, assignments, counts)
+        copy = _copy_course(tmp / f"course{len(courses)}")
+        layout = write_synthetic_class(copy, assignments, counts)
         for a in assignments:
-            _run([nbgrader, "generate_assignment", a, "--force", "--log-level=ERROR"], course)
-        courses[label] = course
+            _run([nbgrader, "generate_assignment", a, "--force", "--log-level=ERROR"], copy)
+        courses[label] = copy
     return courses, {a: len(v) for a, v in layout.items()}
 
 
@@ -145,14 +144,14 @@ def _grade_all(assignments: list[str], modes: dict[str, int | None], courses: di
     loads: list[float] = []
     for a in assignments:
         for label, workers in modes.items():
-            course = courses[label]
+            copy = courses[label]
             if workers is None:
                 cmd = [nbgrader, "autograde", a, "--log-level=ERROR"]
             else:
-                cmd = [sys.executable, "-m", "convlab", "--course-root", str(course), "batch", a,
+                cmd = [sys.executable, "-m", "convlab", "--course-root", str(copy), "batch", a,
                        "--workers", str(workers), "--no-report"]
             load = os.getloadavg()[0]
-            seconds[label][a], kernel_cpu[label][a] = _run(cmd, course)
+            seconds[label][a], kernel_cpu[label][a] = _run(cmd, copy)
             loads += [load, os.getloadavg()[0]]
             print(f"  {a:<16} {label:<30} {seconds[label][a]:8.1f} s, kernels {kernel_cpu[label][a]:7.1f} CPU-s "
                   f"(load average {load:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)

@@ -28,7 +28,7 @@ import nbformat
 
 from convlab import course
 from convlab.dev import disguise
-from convlab.dev.corpus import corpus, release_notebook
+from convlab.dev.corpus import corpus, release_notebook, write_submission
 from convlab.notebook import nbgrader_meta
 from convlab.settings import REPO_ROOT
 from convlab.similarity import similarity_report
@@ -163,9 +163,7 @@ def synthetic_class(root: Path, students: int, seed: int = 0) -> None:
                 kind = rng.choice(kinds)
                 code = code if kind == ORIGINAL else disguise.DISGUISES[kind](code, task)
                 cell.source = _perturbed(code, task, n)
-            folder = root / "submitted" / f"student{n:03d}" / a.id
-            folder.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, folder / f"{a.notebook}.ipynb")
+            write_submission(nb, root / course.SUBMITTED, f"student{n:03d}", a.id, a.notebook)
 
 
 def _cpu_seconds() -> float:
@@ -211,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="convlab-similarity-bench-"))
     try:
-        for folder in ("source", "release"):
+        for folder in (course.SOURCE, course.RELEASE):
             (tmp / folder).symlink_to(REPO_ROOT / folder)
         print(f"synthetic class: {args.students} students x {len(course.assignments(REPO_ROOT))} notebooks "
               f"(writing them...)", flush=True)

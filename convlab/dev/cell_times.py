@@ -17,21 +17,20 @@ import time
 import psutil
 from nbclient import NotebookClient
 
+from convlab import course
 from convlab.dev.corpus import reference_submission
-from convlab.settings import REPO_ROOT
 
 SHOWN = 1.0  # CPU or wall seconds from which a cell is listed
 
 
 def measure(assignment: str) -> list[tuple[int, str, float, float]]:
     """(cell index, first line, CPU seconds, wall seconds) of every code cell of the reference."""
-    (path,) = (REPO_ROOT / "source" / assignment).glob("*.ipynb")
-    nb = reference_submission(assignment, path.stem)
+    (notebook,) = course.notebooks(assignment)
+    nb = reference_submission(assignment, notebook)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for shipped in (REPO_ROOT / "release" / assignment).iterdir():
-            if shipped.suffix != ".ipynb":
-                shutil.copy(shipped, tmp)
+        for shipped in course.beside_notebook(course.release_dir(assignment)):
+            shutil.copy(shipped, tmp)
         os.environ.update(MPLBACKEND="Agg", TF_ENABLE_ONEDNN_OPTS="0", TF_CPP_MIN_LOG_LEVEL="2")
         client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": tmp}})
         with client.setup_kernel():

@@ -20,7 +20,7 @@ from nbformat import NotebookNode
 
 from convlab import course
 from convlab.dev.authoring import strip_markers
-from convlab.notebook import nbgrader_meta, source_notebook_path
+from convlab.notebook import nbgrader_meta
 from convlab.settings import REPO_ROOT
 
 _HEADER = re.compile(r"^#\s*(function|loses|message):[ \t]*(.*?)\s*$", re.MULTILINE)
@@ -57,12 +57,12 @@ def corpus(assignment: str, correct: bool = False, root: Path = REPO_ROOT) -> li
 
 
 def release_notebook(assignment: str, notebook: str, root: Path = REPO_ROOT) -> NotebookNode:
-    return nbformat.read(root / "release" / assignment / f"{notebook}.ipynb", as_version=4)
+    return nbformat.read(course.Assignment(assignment, notebook, root).release_notebook, as_version=4)
 
 
 def reference_submission(assignment: str, notebook: str, root: Path = REPO_ROOT) -> NotebookNode:
     """The release notebook with every answer cell filled in from the source's solutions."""
-    source = nbformat.read(source_notebook_path(root, assignment, notebook), as_version=4)
+    source = nbformat.read(course.Assignment(assignment, notebook, root).source_notebook, as_version=4)
     answers = {nbgrader_meta(c).get("grade_id"): strip_markers(c.source)
                for c in source.cells if nbgrader_meta(c).get("solution")}
     nb = release_notebook(assignment, notebook, root)
@@ -85,8 +85,8 @@ def with_answer(nb: NotebookNode, grade_id: str, code: str) -> NotebookNode:
 
 def write_submission(nb: NotebookNode, submitted_root: Path, student: str, assignment: str,
                      notebook: str) -> Path:
-    folder = submitted_root / student / assignment
+    folder = course.student_dir(submitted_root, student, assignment)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{notebook}.ipynb"
+    path = course.notebook_file(folder, notebook)
     nbformat.write(nb, path)
     return path

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 
+from convlab import course
 from convlab.batch.class_report import read_feedback
 from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer, write_submission
 from convlab.settings import REPO_ROOT
@@ -42,14 +43,14 @@ def write_demo_class(assignment: str, notebook: str, submitted: Path) -> list[st
 
 
 def main(assignments: list[str]) -> int:
-    submitted = REPO_ROOT / "submitted"
+    submitted = REPO_ROOT / course.SUBMITTED
     # nbgrader exports a row for every student and assignment; show only the demo's submissions.
     built: set[tuple[str, str]] = set()
     for assignment in assignments:
-        for nb_path in sorted((REPO_ROOT / "source" / assignment).glob("*.ipynb")):
-            for student_dir in submitted.glob(f"*/{assignment}"):
-                shutil.rmtree(student_dir)
-            students = write_demo_class(assignment, nb_path.stem, submitted)
+        for notebook in course.notebooks(assignment):
+            for student in course.students_in(submitted, assignment):
+                shutil.rmtree(course.student_dir(submitted, student, assignment))
+            students = write_demo_class(assignment, notebook, submitted)
             built.update((assignment, student) for student in students)
             print(f"Demo class for {assignment}: {', '.join(students)}")
         _nbgrader("autograde", assignment, "--force")
@@ -63,10 +64,10 @@ def main(assignments: list[str]) -> int:
         print(f"{r['student_id']:<{width}}  {r['assignment']:<16} {float(r['score']):>6.2f} "
               f"{float(r['max_score']):>6.2f}")
     print("\nFeedback reports (one HTML file per student and notebook):")
-    for path in sorted((REPO_ROOT / "feedback").glob("*/*/*.html")):
+    for path in sorted((REPO_ROOT / course.FEEDBACK).glob("*/*/*.html")):
         print(f"  {path.relative_to(REPO_ROOT)}")
     print(f"Grades exported to {REPO_ROOT / 'grades.csv'}")
-    lost = [loss for assignment in assignments for loss in reference_losses(REPO_ROOT / "autograded", assignment)]
+    lost = [loss for assignment in assignments for loss in reference_losses(REPO_ROOT / course.AUTOGRADED, assignment)]
     if lost:
         # A correct submission that loses a point is a grader bug: the demo must not look green.
         print("\nThe reference student lost automatic points (a correct submission must never):", file=sys.stderr)
@@ -80,7 +81,7 @@ def main(assignments: list[str]) -> int:
 def reference_losses(autograded: Path, assignment: str) -> list[str]:
     """'assignment check: score / max: message' for each check the student `reference` lost, read from
     the result data its autograded notebooks carry (under `autograded/reference/<assignment>/`)."""
-    notebooks = sorted((autograded / "reference" / assignment).glob("*.ipynb"))
+    notebooks = course.notebooks_in(course.student_dir(autograded, "reference", assignment))
     if not notebooks:
         return [f"{assignment}: the reference was not autograded"]
     lost = []

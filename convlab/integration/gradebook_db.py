@@ -23,6 +23,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.engine import make_url
 
+from convlab import course
+
 # Any fixed 64-bit number: the advisory lock's name shared by every batch worker.
 PG_LOCK_KEY = 7_204_190_407
 COURSE_ID = "convlab"
@@ -171,7 +173,7 @@ def has_assignment(url: str, assignment: str, notebooks: list[str], course_id: s
 def ensure_assignment(url: str, course_root: Path, assignment: str) -> bool:
     """Put the assignment (notebooks, cells, points) into the gradebook when it is not there yet,
     as `nbgrader generate_assignment` does, without touching `release/`. True if it was added."""
-    notebooks = sorted(p.stem for p in (course_root / "source" / assignment).glob("*.ipynb"))
+    notebooks = course.notebooks(assignment, course_root)
     if has_assignment(url, assignment, notebooks, config_course_id(course_root)):
         return False
     with tempfile.TemporaryDirectory(prefix="convlab-release-") as tmp:
@@ -179,7 +181,7 @@ def ensure_assignment(url: str, course_root: Path, assignment: str) -> bool:
         env = dict(os.environ, PATH=f"{nbgrader.parent}:{os.environ.get('PATH', '')}")
         done = subprocess.run(
             [str(nbgrader), "generate_assignment", assignment, "--force", "--log-level=ERROR",
-             f"--CourseDirectory.release_directory={tmp}/release", f"--CourseDirectory.db_url={url}"],
+             f"--CourseDirectory.release_directory={Path(tmp) / course.RELEASE}", f"--CourseDirectory.db_url={url}"],
             cwd=course_root, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"could not add {assignment} to the gradebook:\n{done.stderr[-2000:]}")

@@ -22,7 +22,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Float, Unicode
 from traitlets.config.loader import PyFileConfigLoader
 
-from convlab import engine
+from convlab import course, engine
 from convlab.notebook import (
     HIDDEN_BEGIN,
     HIDDEN_PLACEHOLDER,
@@ -82,7 +82,7 @@ class TolerantNotebookExporter(NotebookExporter):
     (nbgrader then re-adds any missing graded cell from the gradebook).
     """
 
-    release_directory = Unicode("release", help="Where the student versions live.").tag(config=True)
+    release_directory = Unicode(course.RELEASE, help="Where the student versions live.").tag(config=True)
 
     def from_file(self, file_stream: Any, resources: dict | None = None, **kw: Any) -> Any:
         text = file_stream.read()
@@ -96,7 +96,7 @@ class TolerantNotebookExporter(NotebookExporter):
     def _placeholder(self, resources: dict | None, reason: str) -> NotebookNode:
         info = (resources or {}).get("nbgrader", {})
         name = (resources or {}).get("unique_key") or info.get("notebook")
-        path = Path(self.release_directory) / str(info.get("assignment")) / f"{name}.ipynb"
+        path = course.notebook_file(Path(self.release_directory) / str(info.get("assignment")), str(name))
         nb = nbformat.read(path, as_version=4)
         nb.metadata[BROKEN_KEY] = reason
         return nb

@@ -121,7 +121,7 @@ def solution_cells(nb: dict) -> dict[str, str]:
 def boilerplate(assignment: str, root: Path) -> Boilerplate:
     """The release's stubs and the reference solutions (the source notebook's answer cells), normalised."""
     found = course.assignment(assignment, root)
-    release = nbformat.read(found.release_dir / f"{found.notebook}.ipynb", as_version=4)
+    release = nbformat.read(found.release_notebook, as_version=4)
     source = nbformat.read(found.source_notebook, as_version=4)
     starter = {task: normalise(code) for task, code in solution_cells(release).items()}
     # The source cells hold the reference between BEGIN/END SOLUTION markers; solutions/<notebook>.py

@@ -10,6 +10,7 @@ import csv
 import html
 from pathlib import Path
 
+from convlab import course
 from convlab.similarity.compare import PairScore, TaskComparison
 from convlab.similarity.run import SimilarityResult
 
@@ -135,7 +136,7 @@ Code is shown as it was compared.</p>
 
 def write_reports(root: Path, result: SimilarityResult) -> Path:
     """Write similarity.csv and similarity.html in `reports/<assignment>/`; return the folder."""
-    folder = root / "reports" / result.assignment
+    folder = course.reports_dir(result.assignment, root)
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(result, folder / "similarity.csv")
     (folder / "similarity.html").write_text(render_html(result))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
+from convlab import course
 from convlab.similarity.compare import DEFAULT, PairScore, Settings, TaskComparison, compare_task
 from convlab.similarity.extract import (
     Answer,
@@ -96,9 +97,11 @@ def _read_cells(path: Path) -> dict[str, str] | None:
 def read_submissions(root: Path, assignment: str, archive: Path | None = None) -> list[Submission]:
     """This term's `submitted/<student>/<assignment>/*.ipynb` and, optionally, earlier terms' notebooks
     below `archive` (any `.../<student>/<assignment>/*.ipynb`, named `archive/<path>`)."""
-    paths = sorted((root / "submitted").glob(f"*/{assignment}/*.ipynb"))
+    submitted = root / course.SUBMITTED
+    paths = sorted(path for student in course.students_in(submitted, assignment)
+                   for path in course.notebooks_in(course.student_dir(submitted, student, assignment)))
     if not paths:
-        raise NoSubmissions(f"no submissions of {assignment} in {root / 'submitted'} (expected "
+        raise NoSubmissions(f"no submissions of {assignment} in {submitted} (expected "
                             f"submitted/<student>/{assignment}/*.ipynb: run `nbgrader collect {assignment}` first)")
     found = [(p, p.parent.parent.name, False) for p in paths]
     if archive is not None:

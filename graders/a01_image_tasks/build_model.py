@@ -11,25 +11,18 @@ generator only, with fixed seeds and deterministic ops, so the same file comes o
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from convlab.settings import REPO_ROOT
+from convlab import course
+from graders.datasets import shapes_module
 
 INPUT_SIZE = 64
 SEED = 20260101
-OUT = REPO_ROOT / "source" / "01_image_tasks" / "shapes_classifier.keras"
-
-
-def _shapes_module():
-    spec = importlib.util.spec_from_file_location("shapes", REPO_ROOT / "source" / "05_keras_cnn" / "shapes.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+OUT = course.source_dir("01_image_tasks") / "shapes_classifier.keras"
 
 
 def training_images(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +31,7 @@ def training_images(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     Colour: the grey level of the generated image times a random RGB tint, so the model sees
     colour images but has to rely on the outline.
     """
-    data = _shapes_module().make_shapes(n, seed=seed, size=INPUT_SIZE)
+    data = shapes_module().make_shapes(n, seed=seed, size=INPUT_SIZE)
     rng = np.random.default_rng(seed + 1)
     tint = rng.uniform(0.5, 1.0, (n, 1, 1, 3))
     rgb = np.clip(np.round(data.images * tint * 255), 0, 255).astype(np.uint8)

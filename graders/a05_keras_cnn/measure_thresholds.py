@@ -18,6 +18,7 @@ import numpy as np
 
 from convlab.dev import thresholds
 from graders.a05_keras_cnn import protocol as p
+from graders.datasets import shapes_module
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             return thresholds.Fit(float((ref.predict_classes(model, x_test) == y_test).mean()), wall, cpu)
         return fit
 
-    shapes = p.shapes_module().make_shapes(p.SHAPES_TRAIN_SIZE, seed=p.SHAPES_TRAIN_SEED)
+    shapes = shapes_module().make_shapes(p.SHAPES_TRAIN_SIZE, seed=p.SHAPES_TRAIN_SEED)
     x_dtrain, y_dtrain, x_dtest, y_dtest = p.digits_split()
     fits = thresholds.measure(args.seeds, {
         "shapes": run(shapes.images, shapes.labels, *p.shapes_grader_set(), 3, p.SHAPES_EPOCHS),

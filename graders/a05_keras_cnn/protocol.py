@@ -7,13 +7,11 @@ data is trusted. `measure_thresholds` trains the reference with these settings t
 
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
-from types import ModuleType
 
 import numpy as np
 
-from convlab.settings import REPO_ROOT
+from graders.datasets import shapes_module
 
 # The notebook's pipeline (its read-only cells say the same).
 SHAPES_TRAIN_SIZE, SHAPES_TRAIN_SEED, SHAPES_EPOCHS = 3000, 1, 10
@@ -46,16 +44,6 @@ THRESHOLDS = {"shapes": 0.93, "digits": 0.91}
 # Partial credit: each band below the threshold that the accuracy reaches is worth a share.
 BAND_WIDTH = 0.05
 BANDS = 4
-
-
-@cache
-def shapes_module() -> ModuleType:
-    """The shapes generator shipped with the release (imported from the source folder)."""
-    spec = importlib.util.spec_from_file_location("convlab_shapes", REPO_ROOT / "source" / "05_keras_cnn" / "shapes.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @cache

@@ -154,7 +154,7 @@ def iou_edge_cases(r: np.random.Generator) -> list[tuple[Any, Any]]:
 
 def scene_wh(n_images: int, seed: int) -> np.ndarray:
     """(N, 2) int sizes of the boxes of `n_images` generated scenes."""
-    from graders.a06_object_detection.protocol import shapes_module
+    from graders.datasets import shapes_module
 
     scenes = shapes_module().make_scenes(n_images, seed=seed)
     return np.concatenate([b[:, 2:] - b[:, :2] for b in scenes.boxes])

@@ -17,6 +17,7 @@ import numpy as np
 
 from convlab.dev import thresholds
 from graders.a06_object_detection import protocol as p
+from graders.datasets import shapes_module
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from solutions import detection as ref
 
-    scenes = p.shapes_module().make_scenes(p.TRAIN_SIZE, seed=p.TRAIN_SEED)
+    scenes = shapes_module().make_scenes(p.TRAIN_SIZE, seed=p.TRAIN_SEED)
     wh = np.concatenate([b[:, 2:] - b[:, :2] for b in scenes.boxes]).astype(float)
     anchors = ref.kmeans_anchors(wh, p.N_ANCHORS, seed=p.ANCHOR_SEED)
     targets = np.stack([ref.encode_targets(b, lab, anchors, p.GRID, p.IMAGE_SIZE, p.N_CLASSES)

@@ -21,6 +21,7 @@ import numpy as np
 
 from convlab.dev import thresholds
 from graders.a07_segmentation import protocol as p
+from graders.datasets import shapes_module
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,9 +41,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from solutions import segmentation as ref
 
-    scenes = p.shapes_module().make_scenes(args.scenes, seed=p.TRAIN_SEED, size=args.size,
+    scenes = shapes_module().make_scenes(args.scenes, seed=p.TRAIN_SEED, size=args.size,
                                            max_objects=p.MAX_OBJECTS)
-    test = p.shapes_module().make_scenes(p.GRADER_SCENES, seed=p.GRADER_SEED, size=args.size,
+    test = shapes_module().make_scenes(p.GRADER_SCENES, seed=p.GRADER_SEED, size=args.size,
                                          max_objects=p.MAX_OBJECTS)
     x_test, y_test = test.images, test.masks
     background = ref.mean_iou(y_test, np.zeros_like(y_test), p.N_CLASSES)

@@ -11,9 +11,7 @@ from functools import cache
 
 import numpy as np
 
-from graders.a05_keras_cnn.protocol import shapes_module  # the one shapes generator, in 05's source
-
-__all__ = ["shapes_module"]
+from graders.datasets import shapes_module  # the one shapes generator, in 05's source
 
 # The notebook's training protocol (its read-only cell says the same).
 IMAGE_SIZE, MAX_OBJECTS = 32, 3
