@@ -21,6 +21,7 @@ from convlab.notebook import (
     read_source,
 )
 from convlab.results import CheckOutcome, CheckResult, ItemResult, NotebookResult, Reliance
+from convlab.runner.naming import named_mistake
 from convlab.runner.pytest_plugin import run_checks
 from convlab.runtime.kernel import KernelDied, StudentKernel
 from convlab.runtime.student import Student
@@ -74,15 +75,14 @@ def _score_item(item: GradedItem, outcomes: dict[str, CheckOutcome], reason: str
         failures = [c for c in outcome.cases if not c.passed]
         passed = len(outcome.cases) - len(failures)
         relied, blocked, note = _relied_on(outcome.relies_on, outcomes, calls)
-        message = ""
+        mistake_id, message = named_mistake(failures)
         if failures:
-            message = (note if note else "") + failures[0].message
+            message = (note if note else "") + message
             if len(failures) > 1:
                 message += f" ({len(failures)} of {len(outcome.cases)} cases failed)"
         else:
             blocked = []
         images = next((c.images for c in failures if c.images), [])
-        mistake_id = next((c.mistake_id for c in failures if c.mistake_id), "")
         checks.append(CheckResult(cid, outcome.description, share * outcome.fraction,
                                   share, passed, len(outcome.cases), message, list(images),
                                   mistake_id, relied, blocked))

@@ -26,6 +26,10 @@ class CaseResult:
     # PNG pictures a failure carries for the feedback (e.g. expected | got | |difference|).
     images: list[bytes] = field(default_factory=list)
     mistake_id: str = ""  # the known mistake the failure matched (CheckFailure.mistake_id)
+    # (id, hint) of every known mistake that reproduces this case, and the message without a hint
+    # (CheckFailure.candidates, .base): the check's named mistake is chosen over all its failures.
+    candidates: tuple[tuple[str, str], ...] = ()
+    base: str = ""
 
 
 @dataclass(frozen=True)

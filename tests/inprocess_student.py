@@ -20,6 +20,8 @@ import numpy as np
 
 from convlab.checking.cases import case_kwargs
 from convlab.checking.checks import CheckFailure
+from convlab.results import CaseResult
+from convlab.runner.naming import named_mistake
 from convlab.runtime.bridge import Returned
 from convlab.runtime.seed import submission_seed
 from convlab.runtime.student import StudentError
@@ -70,11 +72,13 @@ def run_check(graders: ModuleType, student: InProcessStudent, check_id: str) -> 
     fn = getattr(graders, "test_" + check_id)
     # Fixed cases and the fresh cases this entry's code draws, as in real grading.
     calls = case_kwargs(fn, submission_seed([student.source]))
-    passed, first = 0, ""
+    passed, failures = 0, []
     for kwargs in calls:
         try:
             fn(student, **kwargs)
             passed += 1
         except (CheckFailure, StudentError) as exc:
-            first = first or str(exc)
-    return passed, len(calls), first
+            failures.append(CaseResult(False, str(exc), [], getattr(exc, "mistake_id", ""),
+                                       getattr(exc, "candidates", ()), getattr(exc, "base", "")))
+    # The message real grading shows: the mistake that explains the most failed cases names it.
+    return passed, len(calls), named_mistake(failures)[1]

@@ -44,7 +44,6 @@ from convlab.checking.checks import (
     expect_array,
     expect_float,
     expect_int,
-    hint_text,
     matching_mistakes,
     mistakes_from,
     same_result,
@@ -212,9 +211,8 @@ def _expect_exact(got: Returned, expected: Any, *, call: str, rows: list[Mistake
     if type(value) is type(expected) or (isinstance(expected, np.bool_) and isinstance(value, bool)):
         if value == expected:
             return
-    mistake = _first(matching_mistakes(rows, args, kwargs, value, same_result))
-    raise CheckFailure(f"{call}: expected {expected!r}, got {_short(value, got.type_name)}.{hint_text(mistake)}",
-                       mistake_id=mistake.id if mistake else "")
+    raise CheckFailure.naming(f"{call}: expected {expected!r}, got {_short(value, got.type_name)}.",
+                              matching_mistakes(rows, args, kwargs, value, same_result))
 
 
 def _expect_parts(got: Returned, expected: tuple[Any, ...], *, call: str, rows: list[Mistake],
@@ -231,8 +229,7 @@ def _expect_parts(got: Returned, expected: tuple[Any, ...], *, call: str, rows: 
         except CheckFailure as failure:
             failures.append(str(failure))
     if failures:
-        mistake = _first(matching_mistakes(rows, args, kwargs, list(value), same_result))
-        raise CheckFailure(failures[0] + hint_text(mistake), mistake_id=mistake.id if mistake else "")
+        raise CheckFailure.naming(failures[0], matching_mistakes(rows, args, kwargs, list(value), same_result))
 
 
 def _expect_raises(student: Any, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any],
@@ -246,13 +243,8 @@ def _expect_raises(student: Any, name: str, args: tuple[Any, ...], kwargs: Mappi
         if exc.kind == "raised":
             raise CheckFailure(f"{call} should raise {wanted}; {exc}") from None
         raise
-    mistake = _first(matching_mistakes(rows, tuple(args), dict(kwargs), got.value, same_result))
-    raise CheckFailure(f"{call} should raise {wanted}, but it returned a {got.type_name}.{hint_text(mistake)}",
-                       mistake_id=mistake.id if mistake else "")
-
-
-def _first(mistakes: list[Mistake]) -> Mistake | None:
-    return mistakes[0] if mistakes else None
+    raise CheckFailure.naming(f"{call} should raise {wanted}, but it returned a {got.type_name}.",
+                              matching_mistakes(rows, tuple(args), dict(kwargs), got.value, same_result))
 
 
 def _short(value: Any, type_name: str) -> str:

@@ -22,11 +22,24 @@ class CheckFailure(AssertionError):
     mistake_id: the id of the known mistake (a row of the assignment's `mistakes.py`) that
         reproduces the student's output, '' when none does. It travels as data to the report,
         the feedback and the class item analysis; the message only shows the mistake's hint.
+    candidates: (id, hint) of every known mistake that reproduces this case, in table order, and
+    base: the message without a hint. Across the failed cases of a check, the runner names the
+        mistake that reproduces the most of them (`convlab.runner.naming`), not the first case's.
     """
 
-    def __init__(self, message: str = "", *, mistake_id: str = "") -> None:
+    def __init__(self, message: str = "", *, mistake_id: str = "", candidates: Sequence[tuple[str, str]] = (),
+                 base: str | None = None) -> None:
         super().__init__(message)
         self.mistake_id = mistake_id
+        self.candidates = tuple(candidates)
+        self.base = message if base is None else base
+
+    @classmethod
+    def naming(cls, base: str, mistakes: Sequence[Mistake]) -> CheckFailure:
+        """A failure whose message is `base` plus the hint of the first of `mistakes` that reproduce it."""
+        first = mistakes[0] if mistakes else None
+        return cls(base + hint_text(first), mistake_id=first.id if first else "",
+                   candidates=[(m.id, m.hint) for m in mistakes], base=base)
 
 
 @dataclass(frozen=True)
@@ -119,15 +132,24 @@ def _same(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=False))
 
 
+def array_mistakes(
+    got: np.ndarray, mistakes: Sequence[MistakeRow], args: tuple[Any, ...], kwargs: dict[str, Any],
+    rtol: float, atol: float,
+) -> list[Mistake]:
+    """Every known mistake whose output on the same inputs equals the student's array, in table order."""
+    def same(a: np.ndarray, wrong: Any) -> bool:
+        wrong = np.asarray(wrong, dtype=float)
+        return wrong.shape == a.shape and _same(a, wrong, rtol, atol)
+    return matching_mistakes(mistakes, args, kwargs, got, same)
+
+
 def matching_mistake(
     got: np.ndarray, mistakes: Sequence[MistakeRow], args: tuple[Any, ...], kwargs: dict[str, Any],
     rtol: float, atol: float,
 ) -> Mistake | None:
     """The first known mistake whose output on the same inputs equals the student's array."""
-    def same(a: np.ndarray, wrong: Any) -> bool:
-        wrong = np.asarray(wrong, dtype=float)
-        return wrong.shape == a.shape and _same(a, wrong, rtol, atol)
-    return first_mistake(mistakes, args, got, same, kwargs)
+    found = array_mistakes(got, mistakes, args, kwargs, rtol, atol)
+    return found[0] if found else None
 
 
 def as_numeric_array(returned: Returned, call: str) -> np.ndarray:
@@ -176,32 +198,24 @@ def expect_array(
     got_f = got.astype(float)
     if _same(got_f, expected, rtol, atol):
         return
-    mistake = matching_mistake(got_f, mistakes, args, kwargs, rtol, atol)
-    hint = hint_text(mistake)
-    mistake_id = mistake.id if mistake else ""
+    found = array_mistakes(got_f, mistakes, args, kwargs, rtol, atol)
     if got.shape != expected.shape:
-        raise CheckFailure(
-            f"{call}: shape mismatch, expected {expected.shape}, got {got.shape}.{hint}",
-            mistake_id=mistake_id,
-        )
+        raise CheckFailure.naming(f"{call}: shape mismatch, expected {expected.shape}, got {got.shape}.", found)
     bad_nan = ~np.isfinite(got_f) & np.isfinite(expected)
     if bad_nan.any():
         where = tuple(int(i) for i in np.argwhere(bad_nan)[0])
         kind = "NaN" if np.isnan(got_f[where]) else "inf"
-        raise CheckFailure(
+        raise CheckFailure.naming(
             f"{call}: the result contains {kind} (first at index {_fmt_index(where)}), "
-            f"{int(bad_nan.sum())} non-finite value(s) in all.{hint}", mistake_id=mistake_id,
-        )
+            f"{int(bad_nan.sum())} non-finite value(s) in all.", found)
     err = np.abs(got_f - expected)
     tol = atol + rtol * np.abs(expected)
     wrong = err > tol
     first = tuple(int(i) for i in np.argwhere(wrong)[0])
-    raise CheckFailure(
+    raise CheckFailure.naming(
         f"{call}: {int(wrong.sum())} of {wrong.size} values differ; first at index "
         f"{_fmt_index(first)}: expected {_fmt_num(expected[first])}, got {_fmt_num(got_f[first])}; "
-        f"max abs error {float(err.max()):.3g} (tolerance {atol:g} + {rtol:g}·|expected|).{hint}",
-        mistake_id=mistake_id,
-    )
+        f"max abs error {float(err.max()):.3g} (tolerance {atol:g} + {rtol:g}·|expected|).", found)
 
 
 def expect_int(returned: Returned, expected: int, *, call: str, mistakes: Sequence[MistakeRow] = (),
@@ -220,9 +234,8 @@ def expect_int(returned: Returned, expected: int, *, call: str, mistakes: Sequen
         raise CheckFailure(f"{call} returned the float {value:g}; return an int (use // or int())")
     if value == expected:
         return
-    mistake = first_mistake(mistakes, args, value, kwargs=kwargs)
-    raise CheckFailure(f"{call}: expected {expected}, got {value}.{hint_text(mistake)}",
-                       mistake_id=mistake.id if mistake else "")
+    raise CheckFailure.naming(f"{call}: expected {expected}, got {value}.",
+                              matching_mistakes(mistakes, args, kwargs, value, lambda a, b: a == b))
 
 
 def expect_float(returned: Returned, expected: float, *, call: str, mistakes: Sequence[MistakeRow] = (),
@@ -241,6 +254,6 @@ def expect_float(returned: Returned, expected: float, *, call: str, mistakes: Se
             return
     elif abs(value - expected) <= atol + rtol * abs(expected):
         return
-    mistake = first_mistake(mistakes, args, value, lambda a, b: same_result(a, float(b), rtol, atol), kwargs)
-    raise CheckFailure(f"{call}: expected {expected:.6g}, got {value:.6g}.{hint_text(mistake)}",
-                       mistake_id=mistake.id if mistake else "")
+    same = lambda a, b: same_result(a, float(b), rtol, atol)  # noqa: E731 - one use, read in place
+    raise CheckFailure.naming(f"{call}: expected {expected:.6g}, got {value:.6g}.",
+                              matching_mistakes(mistakes, args, kwargs, value, same))

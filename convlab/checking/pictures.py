@@ -42,8 +42,9 @@ def png_bytes(grey: np.ndarray) -> bytes:
 class PicturedFailure(CheckFailure):
     """A failed case that can draw itself; `images` renders the PNG on first use."""
 
-    def __init__(self, message: str, draw: Callable[[], bytes | None], *, mistake_id: str = "") -> None:
-        super().__init__(message, mistake_id=mistake_id)
+    def __init__(self, message: str, draw: Callable[[], bytes | None], *, mistake_id: str = "",
+                 candidates: Sequence[tuple[str, str]] = (), base: str | None = None) -> None:
+        super().__init__(message, mistake_id=mistake_id, candidates=candidates, base=base)
         self._draw = draw
         self._images: list[bytes] | None = None
 
@@ -59,7 +60,8 @@ class PicturedFailure(CheckFailure):
 
 
 def _wrap(failure: CheckFailure, draw: Callable[[], bytes | None]) -> PicturedFailure:
-    return PicturedFailure(str(failure), draw, mistake_id=getattr(failure, "mistake_id", ""))
+    return PicturedFailure(str(failure), draw, mistake_id=getattr(failure, "mistake_id", ""),
+                           candidates=getattr(failure, "candidates", ()), base=getattr(failure, "base", None))
 
 
 def _figure(width: float, height: float) -> Any:

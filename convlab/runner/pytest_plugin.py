@@ -247,7 +247,8 @@ class CollectResults:
             # Only a check's first pictured failure is shown, so only that one is drawn.
             pictured = any(c.images for c in check.cases)
             check.cases.append(CaseResult(False, str(exc), [] if pictured else pictures_of(exc),
-                                          getattr(exc, "mistake_id", "")))
+                                          getattr(exc, "mistake_id", ""), getattr(exc, "candidates", ()),
+                                          getattr(exc, "base", "")))
         except AssertionError as exc:
             if not str(exc):
                 raise
