@@ -30,7 +30,7 @@ from the reference's parameter names and the arguments' types and shapes, never 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -53,7 +53,8 @@ from convlab.runtime.student import StudentError
 
 # Keyword arguments `expect_call` keeps for itself; a reference parameter with one of these names
 # could not be passed through, so `expect_call` refuses it instead of guessing.
-OPTIONS = frozenset({"expected", "describe", "rtol", "atol", "picture", "require_ndarray", "require_float"})
+OPTIONS = frozenset({"expected", "describe", "rtol", "atol", "picture", "require_ndarray", "require_float",
+                     "equal_nan", "parts"})
 Picture = Callable[..., CheckFailure]  # (failure, expected, got, *, title) -> failure, e.g. pictures.with_signals
 
 
@@ -152,7 +153,8 @@ class Checker:
 
     def expect_call(self, student: Any, name: str, *args: Any, expected: Any = UNSET, describe: str | None = None,
                     rtol: float = 1e-6, atol: float = 1e-9, picture: Picture | None = None,
-                    require_ndarray: bool = False, require_float: bool = False, **kwargs: Any) -> Returned | None:
+                    require_ndarray: bool = False, require_float: bool = False, equal_nan: bool = False,
+                    parts: Sequence[str] | None = None, **kwargs: Any) -> Returned | None:
         """Call the student's `name(*args, **kwargs)` and fail with a diagnosis unless it matches.
 
         expected: the expected result when it is not `reference.<name>(*args, **kwargs)` (an analytic
@@ -160,39 +162,65 @@ class Checker:
         describe: the call as shown to the student, when the default description does not fit.
         picture: draws the expected and the student's arrays beside the message
             (`pictures.with_signals`, `with_picture`, ...).
+        equal_nan: NaN in an expected array marks an undefined value the student must return as NaN.
+        parts: names of the parts of a tuple result, for the messages ('boxes', 'scores', ...).
         Returns what the student returned (None when the student was right to raise).
         """
-        reference = None
-        if expected is UNSET:
-            reference = self.reference_of(name)
-            clash = OPTIONS & set(inspect.signature(reference).parameters)
-            if clash:
-                raise TypeError(f"{name} has parameters {sorted(clash)}, which expect_call keeps for its "
-                                "options: call student.call and the expect_* helpers instead")
-            expected = _reference_result(reference, args, kwargs)
+        expected, reference = self._expected(name, expected, args, kwargs)
+        call = describe or describe_call(name, reference, args, kwargs)
+        if isinstance(expected, Raises):
+            return _expect_raises(student, name, args, kwargs, expected, call, self.mistakes_of(name))
+        return self.expect_returned(student.call(name, *args, **kwargs), name, *args, expected=expected,
+                                    describe=call, rtol=rtol, atol=atol, picture=picture,
+                                    require_ndarray=require_ndarray, require_float=require_float,
+                                    equal_nan=equal_nan, parts=parts, **kwargs)
+
+    def expect_returned(self, got: Returned, name: str, *args: Any, expected: Any = UNSET,
+                        describe: str | None = None, rtol: float = 1e-6, atol: float = 1e-9,
+                        picture: Picture | None = None, require_ndarray: bool = False,
+                        require_float: bool = False, equal_nan: bool = False, parts: Sequence[str] | None = None,
+                        **kwargs: Any) -> Returned:
+        """`expect_call` on what the student's `name(*args, **kwargs)` already returned (`got`), for a
+        check that looks at the result itself first (a leak between two index sets, a non-finite
+        loss) and then wants the standard comparison, mistakes included."""
+        expected, reference = self._expected(name, expected, args, kwargs)
         call = describe or describe_call(name, reference, args, kwargs)
         rows = self.mistakes_of(name)
         if isinstance(expected, Raises):
-            return _expect_raises(student, name, args, kwargs, expected, call, rows)
-        got = student.call(name, *args, **kwargs)
+            raise CheckFailure.naming(f"{call} should raise {expected.exc_type.__name__}, but it returned a "
+                                      f"{got.type_name}.", matching_mistakes(rows, args, dict(kwargs), got.value,
+                                                                            same_result))
         try:
             compare(got, expected, call=call, rows=rows, args=args, kwargs=kwargs, rtol=rtol, atol=atol,
-                    require_ndarray=require_ndarray, require_float=require_float)
+                    require_ndarray=require_ndarray, require_float=require_float, equal_nan=equal_nan,
+                    parts=parts)
         except CheckFailure as failure:
             if picture is not None and isinstance(expected, np.ndarray):
                 raise picture(failure, expected, got.value, title=call) from None
             raise
         return got
 
+    def _expected(self, name: str, expected: Any, args: tuple[Any, ...],
+                  kwargs: Mapping[str, Any]) -> tuple[Any, Callable[..., Any] | None]:
+        """(the expected result, the reference function when it was computed from it)."""
+        if expected is not UNSET:
+            return expected, None
+        reference = self.reference_of(name)
+        clash = OPTIONS & set(inspect.signature(reference).parameters)
+        if clash:
+            raise TypeError(f"{name} has parameters {sorted(clash)}, which expect_call keeps for its "
+                            "options: call student.call and the expect_* helpers instead")
+        return _reference_result(reference, args, kwargs), reference
+
 
 def compare(got: Returned, expected: Any, *, call: str, rows: list[Mistake], args: tuple[Any, ...],
             kwargs: Mapping[str, Any], rtol: float, atol: float, require_ndarray: bool = False,
-            require_float: bool = False) -> None:
+            require_float: bool = False, equal_nan: bool = False, parts: Sequence[str] | None = None) -> None:
     """The comparison `expected`'s type calls for (see the module's table), mistakes included."""
     kwargs = dict(kwargs)
     if isinstance(expected, np.ndarray):
         expect_array(got, expected, call=call, rtol=rtol, atol=atol, mistakes=rows, args=args, kwargs=kwargs,
-                     require_ndarray=require_ndarray, require_float=require_float)
+                     require_ndarray=require_ndarray, require_float=require_float, equal_nan=equal_nan)
     elif isinstance(expected, (bool, np.bool_, str)) or expected is None:
         _expect_exact(got, expected, call=call, rows=rows, args=args, kwargs=kwargs)
     elif isinstance(expected, (int, np.integer)):
@@ -200,7 +228,8 @@ def compare(got: Returned, expected: Any, *, call: str, rows: list[Mistake], arg
     elif isinstance(expected, (float, np.floating)):
         expect_float(got, float(expected), call=call, mistakes=rows, args=args, kwargs=kwargs, rtol=rtol, atol=atol)
     elif isinstance(expected, tuple):
-        _expect_parts(got, expected, call=call, rows=rows, args=args, kwargs=kwargs, rtol=rtol, atol=atol)
+        _expect_parts(got, expected, call=call, rows=rows, args=args, kwargs=kwargs, rtol=rtol, atol=atol,
+                      equal_nan=equal_nan, parts=parts)
     else:
         raise TypeError(f"expect_call cannot compare a {type(expected).__name__}: pass a comparison of your own")
 
@@ -216,7 +245,8 @@ def _expect_exact(got: Returned, expected: Any, *, call: str, rows: list[Mistake
 
 
 def _expect_parts(got: Returned, expected: tuple[Any, ...], *, call: str, rows: list[Mistake],
-                  args: tuple[Any, ...], kwargs: dict[str, Any], rtol: float, atol: float) -> None:
+                  args: tuple[Any, ...], kwargs: dict[str, Any], rtol: float, atol: float, equal_nan: bool = False,
+                  parts: Sequence[str] | None = None) -> None:
     value = got.value
     if not isinstance(value, (list, tuple)) or len(value) != len(expected):
         size = f"{len(value)} values" if isinstance(value, (list, tuple)) else f"a {got.type_name}"
@@ -224,8 +254,8 @@ def _expect_parts(got: Returned, expected: tuple[Any, ...], *, call: str, rows: 
     failures = []
     for i, (part, want) in enumerate(zip(value, expected, strict=True)):
         try:
-            compare(Returned(part, type(part).__name__, []), want, call=f"{call}[{i}]", rows=[], args=args,
-                    kwargs=kwargs, rtol=rtol, atol=atol)
+            compare(Returned(part, type(part).__name__, []), want, call=f"{call}: {parts[i]}" if parts else f"{call}[{i}]",
+                    rows=[], args=args, kwargs=kwargs, rtol=rtol, atol=atol, equal_nan=equal_nan)
         except CheckFailure as failure:
             failures.append(str(failure))
     if failures:

@@ -128,18 +128,18 @@ def _fmt_num(v: Any) -> str:
     return repr(v.item() if isinstance(v, np.generic) else v)
 
 
-def _same(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=False))
+def _same(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, equal_nan: bool = False) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def array_mistakes(
     got: np.ndarray, mistakes: Sequence[MistakeRow], args: tuple[Any, ...], kwargs: dict[str, Any],
-    rtol: float, atol: float,
+    rtol: float, atol: float, equal_nan: bool = False,
 ) -> list[Mistake]:
     """Every known mistake whose output on the same inputs equals the student's array, in table order."""
     def same(a: np.ndarray, wrong: Any) -> bool:
         wrong = np.asarray(wrong, dtype=float)
-        return wrong.shape == a.shape and _same(a, wrong, rtol, atol)
+        return wrong.shape == a.shape and _same(a, wrong, rtol, atol, equal_nan)
     return matching_mistakes(mistakes, args, kwargs, got, same)
 
 
@@ -179,11 +179,14 @@ def expect_array(
     kwargs: dict[str, Any] | None = None,
     require_ndarray: bool = False,
     require_float: bool = False,
+    equal_nan: bool = False,
 ) -> None:
     """Fail with a diagnosis unless the student's array equals `expected` within tolerance.
 
     call: how the call is described to the student (inputs described, never printed in full).
     mistakes/args/kwargs: known wrong variants and the inputs to replay them on.
+    equal_nan: NaN in `expected` marks an undefined value (a class absent from both label maps):
+        the student's NaN must be exactly there, and is right there.
     """
     kwargs = kwargs or {}
     if require_ndarray and returned.type_name != "numpy.ndarray":
@@ -196,11 +199,14 @@ def expect_array(
         )
     expected = np.asarray(expected, dtype=float)
     got_f = got.astype(float)
-    if _same(got_f, expected, rtol, atol):
+    if _same(got_f, expected, rtol, atol, equal_nan):
         return
-    found = array_mistakes(got_f, mistakes, args, kwargs, rtol, atol)
+    found = array_mistakes(got_f, mistakes, args, kwargs, rtol, atol, equal_nan)
     if got.shape != expected.shape:
         raise CheckFailure.naming(f"{call}: shape mismatch, expected {expected.shape}, got {got.shape}.", found)
+    if equal_nan:
+        _expect_nan_where_undefined(got_f, expected, call, found)
+        expected, got_f = np.where(np.isnan(expected), 0.0, expected), np.where(np.isnan(expected), 0.0, got_f)
     bad_nan = ~np.isfinite(got_f) & np.isfinite(expected)
     if bad_nan.any():
         where = tuple(int(i) for i in np.argwhere(bad_nan)[0])
@@ -216,6 +222,16 @@ def expect_array(
         f"{call}: {int(wrong.sum())} of {wrong.size} values differ; first at index "
         f"{_fmt_index(first)}: expected {_fmt_num(expected[first])}, got {_fmt_num(got_f[first])}; "
         f"max abs error {float(err.max()):.3g} (tolerance {atol:g} + {rtol:g}·|expected|).", found)
+
+
+def _expect_nan_where_undefined(got: np.ndarray, expected: np.ndarray, call: str, found: list[Mistake]) -> None:
+    """(equal_nan) Fail when the student has a number where NaN (undefined) is expected."""
+    number = np.isnan(expected) & ~np.isnan(got)
+    if number.any():
+        where = tuple(int(i) for i in np.argwhere(number)[0])
+        raise CheckFailure.naming(
+            f"{call}: expected NaN (undefined) at index {_fmt_index(where)}, got {_fmt_num(got[where])}; "
+            f"{int(number.sum())} value(s) should be NaN in all.", found)
 
 
 def expect_int(returned: Returned, expected: int, *, call: str, mistakes: Sequence[MistakeRow] = (),
