@@ -10,7 +10,17 @@ generator that 01, 05, 06 and 07 use) and this module's names below. `tests/test
 the rule.
 """
 
-from convlab.registration import KernelExtension
+from convlab.registration import BannedTable, KernelExtension
 
 # Functions passed as arguments (02, 03): built in the kernel by `graders/callables.py`.
 CALLABLES = KernelExtension("graders.callables", {"function": "from_wire"})
+
+# What 02's and 03's "write the loops yourself" checks ban (registered by both; see convlab.checking.banned).
+BANNED_CONVOLUTION: BannedTable = {
+    "np.convolve": ("convolve",),
+    "np.correlate": ("correlate",),
+    "scipy.signal": ("signal", "convolve2d", "correlate2d", "fftconvolve", "oaconvolve",
+                     "lfilter", "filtfilt"),
+    "scipy.ndimage": ("ndimage", "convolve1d", "correlate1d"),
+    "TensorFlow/Keras": ("tf", "tensorflow", "keras", "torch", "jax"),
+}

@@ -18,11 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from convlab import course
 from convlab.checking.cases import case_kwargs
 from convlab.checking.checks import CheckFailure
+from convlab.registration import Registration
 from convlab.results import CaseResult
 from convlab.runner.naming import named_mistake
-from convlab.runtime.bridge import Returned
+from convlab.runtime.bridge import RecordedCalls, Returned
 from convlab.runtime.seed import submission_seed
 from convlab.runtime.student import StudentError
 
@@ -42,10 +44,14 @@ class InProcessStudent:
     """The answers of `reference` (a solutions module) with one answer replaced by `code`, callable
     like `student`."""
 
+    registration = Registration()  # what the engine's Student carries; its assignment's, below
+
     def __init__(self, reference: ModuleType, code: str) -> None:
         self.source = inspect.getsource(reference) + "\n\n" + code
         self.namespace: dict[str, Any] = {}
         exec(compile(self.source, "<student>", "exec"), self.namespace)  # noqa: S102 - our own corpus
+        self.registration = next(a for a in course.assignments()
+                                 if a.solutions_module == reference.__name__).registration()
 
     def defined_functions(self) -> dict[str, ast.FunctionDef]:
         return {node.name: node for node in ast.parse(self.source).body if isinstance(node, ast.FunctionDef)}
@@ -64,7 +70,7 @@ class InProcessStudent:
             raise StudentError(f"`{name}` raised {type(exc).__name__}: {exc}", function=name, kind="raised",
                                exc_type=type(exc).__name__, exc_message=str(exc)) from None
         type_name = f"{type(value).__module__}.{type(value).__qualname__}".replace("builtins.", "")
-        return Returned(_plain(value), type_name, [], time.perf_counter() - start)
+        return Returned(_plain(value), type_name, RecordedCalls([], self.registration), time.perf_counter() - start)
 
 
 def run_check(graders: ModuleType, student: InProcessStudent, check_id: str) -> tuple[int, int, str]:

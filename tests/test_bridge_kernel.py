@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from convlab.checking.banned import BANNED_CONVOLUTION, recorded_label
+from convlab.checking.banned import recorded_label
 from convlab.notebook import StudentCell
 from convlab.registration import KERAS, Registration
 from convlab.runtime.kernel import StudentKernel
@@ -141,7 +141,7 @@ def apply(f, t):
 
 
 def test_registered_names_are_recorded_while_a_call_runs_and_functions_cross_as_data():
-    from graders import CALLABLES
+    from graders import BANNED_CONVOLUTION, CALLABLES
     from graders.callables import FunctionSpec
 
     x, w = np.arange(6.0), np.array([1.0, 2.0])
@@ -159,6 +159,7 @@ def test_registered_names_are_recorded_while_a_call_runs_and_functions_cross_as_
     assert "numpy.convolve" in calls["hidden_numpy"]
     assert "scipy.signal" in calls["hidden_scipy"]
     assert calls["own"] == []  # the student's own `convolve` is theirs
+    assert calls["own"].registration is registration  # what was watched comes with what was recorded
     assert recorded_label("scipy.signal", BANNED_CONVOLUTION) == "scipy.signal"
     assert recorded_label("numpy.convolve", BANNED_CONVOLUTION) == "np.convolve"
     np.testing.assert_array_equal(applied, spec(t))

@@ -14,6 +14,7 @@ from convlab.checking.banned import banned_library_use
 from convlab.checking.checks import CheckFailure, Mistake, expect_array, expect_int
 from convlab.notebook import BrokenNotebook, load_submission, prepare_submission, read_layout, strip_hidden
 from convlab.runtime.bridge import BridgeError, Returned, read_result, write_call
+from graders import BANNED_CONVOLUTION
 from graders.callables import FunctionSpec
 
 
@@ -87,9 +88,30 @@ def test_banned_library_found_through_helpers_but_own_helpers_allowed():
            "def convolve(a, b):\n    return a\n"
            "def correlate1d(x, w, mode='valid'):\n    return convolve(x, w)\n")
     funcs = _functions(src)
-    assert banned_library_use(funcs, "conv1d") == ["np.convolve"]
-    assert banned_library_use(funcs, "correlate1d") == []
-    assert banned_library_use(funcs, "correlate1d", ["scipy.signal"]) == ["scipy.signal"]
+    assert banned_library_use(funcs, "conv1d", (), BANNED_CONVOLUTION) == ["np.convolve"]
+    assert banned_library_use(funcs, "correlate1d", (), BANNED_CONVOLUTION) == []
+    assert banned_library_use(funcs, "correlate1d", ["scipy.signal"], BANNED_CONVOLUTION) == ["scipy.signal"]
+
+
+def test_banned_tables_come_from_the_assignments_registration_only():
+    from convlab.checking.banned import UnregisteredTable, banned_calls
+    from convlab.registration import Registration
+    from convlab.runtime.bridge import RecordedCalls
+
+    funcs = _functions("import numpy as np\ndef conv1d(x, w):\n    return np.convolve(x, w)\n")
+    recorded = RecordedCalls(["numpy.convolve"], Registration(banned=(BANNED_CONVOLUTION,)))
+    # Without a table: the one the assignment registered.
+    assert [u.label for u in banned_calls(funcs, "conv1d", recorded)] == ["np.convolve"]
+    # A table whose names the kernel never watched: a grader bug, said so, never a silent pass.
+    with pytest.raises(UnregisteredTable, match="sklearn"):
+        banned_calls(funcs, "conv1d", recorded, {"scikit-learn": ("sklearn",)})
+    # The engine has no table of its own.
+    with pytest.raises(UnregisteredTable, match="pass the banned table"):
+        banned_library_use(funcs, "conv1d")
+    with pytest.raises(UnregisteredTable, match="0 are registered"):
+        banned_calls(funcs, "conv1d", RecordedCalls([], Registration()))
+    # Reading the code only (no recorded calls) needs no registration.
+    assert banned_library_use(funcs, "conv1d", (), {"scikit-learn": ("sklearn",)}) == []
 
 
 def test_bridge_round_trip_and_refusals(tmp_path):
@@ -234,10 +256,10 @@ def test_banned_calls_name_what_was_written_not_the_librarys_internals():
                      "def loops(x, w):\n    return x\n")
     functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
     # np.convolve calls np.correlate inside numpy: the kernel's profiler records both.
-    uses = banned_calls(functions, "conv1d", ["numpy.convolve", "numpy.correlate"])
+    uses = banned_calls(functions, "conv1d", ["numpy.convolve", "numpy.correlate"], BANNED_CONVOLUTION)
     assert [u.describe() for u in uses] == ["np.convolve (line 2 of conv1d)"], "the label is not repeated"
     assert "np.correlate" not in banned_use_message("conv1d", uses, "no library")
-    assert banned_calls(functions, "loops", []) == []
+    assert banned_calls(functions, "loops", [], BANNED_CONVOLUTION) == []
 
 
 def test_library_errors_reach_the_feedback_as_one_readable_line():

@@ -10,7 +10,6 @@ import importlib
 import numpy as np
 
 from convlab import course
-from convlab.checking.banned import BANNED_CONVOLUTION
 from convlab.registration import KERAS, Registration
 from convlab.runtime.bridge import KERNEL_BOOTSTRAP
 from graders import CALLABLES
@@ -56,7 +55,8 @@ def test_an_installed_extension_rebuilds_wire_arguments_like_the_grading_side():
 
 def test_every_assignment_registers_what_its_checks_read():
     """A table whose recorded calls a check reads must be registered (else the kernel records none);
-    every grader module passes such tables by name, or uses the default BANNED_CONVOLUTION."""
+    every grader module passes such tables by name, or none: then the one table its assignment
+    registers (the engine has no default table; `convlab.checking.banned` says so at run time too)."""
     for assignment in course.assignments():
         registration = assignment.registration()
         for path in assignment.graders_dir.glob("grade_*.py"):
@@ -70,7 +70,11 @@ def test_every_assignment_registers_what_its_checks_read():
                     continue  # static reading only
                 table = node.args[table_at] if len(node.args) > table_at else next(
                     (k.value for k in node.keywords if k.arg == "banned"), None)
-                words = BANNED_CONVOLUTION if table is None else getattr(module, ast.unparse(table))
+                if table is None:
+                    assert len(registration.banned) == 1, (path, ast.unparse(node), "pass banned=: which table?")
+                    words = registration.banned[0]
+                else:
+                    words = getattr(module, ast.unparse(table))
                 assert any(words is t for t in registration.banned) or set(
                     w for ws in words.values() for w in ws) <= registration.watched_words, (path, ast.unparse(node))
 

@@ -3,9 +3,13 @@ calls recorded while it ran.
 
 A table maps a rule's label to the names that break it: `{"np.convolve": ("convolve",)}`. A name
 breaks a rule when it is a part of a dotted name in the code (`np.convolve`, `from scipy import
-signal`), or a part of the module path or the function name of a recorded call. The kernel records
-calls only for the names its assignment registers (`convlab.registration.Registration.banned`), so
-a table that checks recorded calls must be registered.
+signal`), or a part of the module path or the function name of a recorded call.
+
+The engine has no table of its own: each assignment registers the tables its checks use
+(`REGISTRATION.banned` in `graders/a<assignment>/__init__.py`), and the kernel records calls only for
+their names. So a check that reads the recorded calls of a student call (`Returned.library_calls`)
+with a table its assignment did not register is an `UnregisteredTable` error, not a silent pass;
+without a table, such a check uses the one table its assignment registers.
 """
 
 from __future__ import annotations
@@ -19,16 +23,31 @@ import numpy as np
 from convlab.checking.checks import CheckFailure, expect_array
 from convlab.checking.code_reading import dotted_chains, reachable, referenced_names
 from convlab.registration import BannedTable
-from convlab.runtime.bridge import Returned
+from convlab.runtime.bridge import RecordedCalls, Returned
 
-BANNED_CONVOLUTION: BannedTable = {
-    "np.convolve": ("convolve",),
-    "np.correlate": ("correlate",),
-    "scipy.signal": ("signal", "convolve2d", "correlate2d", "fftconvolve", "oaconvolve",
-                     "lfilter", "filtfilt"),
-    "scipy.ndimage": ("ndimage", "convolve1d", "correlate1d"),
-    "TensorFlow/Keras": ("tf", "tensorflow", "keras", "torch", "jax"),
-}
+
+class UnregisteredTable(LookupError):
+    """A grader asked for recorded calls of names its assignment's registration does not watch (a
+    grader bug: the kernel recorded none of them), or for no table where none or several are registered."""
+
+
+def _table(banned: BannedTable | None, library_calls: Iterable[str]) -> BannedTable:
+    """The table to read: `banned`, checked against the registration the recorded calls carry; or,
+    without one, the one table the assignment registered."""
+    registration = library_calls.registration if isinstance(library_calls, RecordedCalls) else None
+    if banned is None:
+        if registration is None or len(registration.banned) != 1:
+            registered = "no table is known" if registration is None else f"{len(registration.banned)} are registered"
+            raise UnregisteredTable(f"pass the banned table to read (the engine has none of its own; {registered})")
+        return registration.banned[0]
+    if registration is not None:
+        unwatched = sorted({word for words in banned.values() for word in words} - registration.watched_words)
+        if unwatched:
+            raise UnregisteredTable(
+                f"the banned table {sorted(banned)} reads recorded calls of {unwatched}, which the assignment "
+                "does not register, so the kernel never records them: add the table to REGISTRATION.banned "
+                "in graders/a<assignment>/__init__.py")
+    return banned
 
 
 def recorded_label(recorded: str, banned: BannedTable) -> str | None:
@@ -51,7 +70,7 @@ def banned_library_use(
     Static: names referenced by the function and, transitively, by the student's own functions it
     calls. Dynamic: `library_calls` recorded in the kernel while the function ran.
     """
-    banned = banned or BANNED_CONVOLUTION
+    banned = _table(banned, library_calls)
     found = {label for recorded in library_calls if (label := recorded_label(recorded, banned))}
     for current in reachable(functions, name):
         names, qualified = referenced_names(functions[current])
@@ -90,7 +109,7 @@ def banned_calls(
     count only when the code shows none: a library calls its own internals (np.convolve calls
     np.correlate), so recorded names would blame the student for calls they never wrote.
     """
-    banned = banned or BANNED_CONVOLUTION
+    banned = _table(banned, library_calls)
     found: list[BannedUse] = []
     for current in reachable(functions, name):
         fn = functions[current]

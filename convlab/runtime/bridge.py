@@ -13,12 +13,14 @@ import math
 import os
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
+from convlab.registration import Registration
 from convlab.runtime import kernel_side
 
 MAX_RESULT_BYTES = 64 * 1024**2
@@ -44,6 +46,16 @@ def _is_wire(a: Any) -> bool:
 
 class BridgeError(RuntimeError):
     """The kernel's answer is not well-formed plain data."""
+
+
+class RecordedCalls(list[str]):
+    """The library calls the kernel recorded while a student function ran, and the registration of
+    the assignment: the kernel watched the names of its banned tables only, so a call of any other
+    name was never recorded (`convlab.checking.banned` refuses to read such a table here)."""
+
+    def __init__(self, calls: Iterable[str], registration: Registration) -> None:
+        super().__init__(calls)
+        self.registration = registration
 
 
 @dataclass

@@ -11,7 +11,7 @@ import ast
 import functools
 import itertools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from convlab.runtime.bridge import (
     KERNEL_BOOTSTRAP,
     BridgeError,
     CallOutcome,
+    RecordedCalls,
     Returned,
     call_key,
     chown_for_kernel,
@@ -294,7 +295,8 @@ class Student:
             raise StudentError(f"`{name}` returned something that is not data ({outcome.error})", function=name,
                                kind="not_data")
         assert outcome.returned is not None
-        return outcome.returned
+        # The calls it made, as recorded under this assignment's registration (what was watched).
+        return replace(outcome.returned, library_calls=RecordedCalls(outcome.returned.library_calls, self.registration))
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,12 @@ import functools
 import numpy as np
 import pytest
 
-from convlab.checking.banned import BANNED_CONVOLUTION, banned_calls, banned_use_message, expect_without_library
+from convlab.checking.banned import banned_calls, banned_use_message, expect_without_library
 from convlab.checking.cases import cases, rng_for
 from convlab.checking.checks import CheckFailure, expect_array, mistakes_from
 from convlab.checking.pictures import with_picture
 from convlab.runtime.student import StudentError
+from graders import BANNED_CONVOLUTION
 from graders.a03_conv2d.mistakes import MISTAKES, SOBEL_KERNELS
 from graders.a03_conv2d.vectorised import loops_reached, per_pixel_seconds
 from graders.callables import FunctionSpec
