@@ -97,6 +97,22 @@ def first_mistake(mistakes: Sequence[MistakeRow], args: tuple[Any, ...], got: An
     return found[0] if found else None
 
 
+def raising_mistakes(mistakes: Sequence[MistakeRow], args: tuple[Any, ...], kwargs: dict[str, Any] | None,
+                     exc_type: str) -> list[Mistake]:
+    """Every known mistake that raises an exception of the class named `exc_type` on the same inputs, in
+    table order: what names the mistake of a student's function that raised where the reference returns."""
+    def outcome(fn: Callable[..., Any]) -> Callable[..., str]:
+        def run(*a: Any, **k: Any) -> str:
+            try:
+                fn(*a, **k)
+            except Exception as exc:  # noqa: BLE001 - what the variant raises is its result here
+                return type(exc).__name__
+            return ""
+        return run
+    raising = [Mistake(m.id, m.hint, outcome(m.fn)) for m in mistakes_from(mistakes)]
+    return matching_mistakes(raising, args, kwargs, exc_type, lambda got, wrong: got == wrong)
+
+
 def same_result(got: Any, wrong: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """Whether a student's result equals a wrong variant's: arrays and numbers within tolerance (NaN
     equals NaN), sequences part by part, anything else by ==."""
@@ -192,13 +208,14 @@ def expect_array(
     if require_ndarray and returned.type_name != "numpy.ndarray":
         raise CheckFailure(f"{call} returned a {returned.type_name}; return a numpy ndarray")
     got = as_numeric_array(returned, call)
-    if require_float and got.dtype.kind != "f":
-        raise CheckFailure(
-            f"{call} returned dtype {got.dtype}; return floats (e.g. build the output with "
-            "np.zeros(n, dtype=float), not np.zeros_like of an int input)"
-        )
     expected = np.asarray(expected, dtype=float)
     got_f = got.astype(float)
+    if require_float and got.dtype.kind != "f":
+        # The dtype is wrong whatever the values; the values still tell which mistake made it so.
+        raise CheckFailure.naming(
+            f"{call} returned dtype {got.dtype}; return floats (e.g. build the output with "
+            "np.zeros(n, dtype=float), not np.zeros_like of an int input).",
+            array_mistakes(got_f, mistakes, args, kwargs, rtol, atol, equal_nan))
     if _same(got_f, expected, rtol, atol, equal_nan):
         return
     found = array_mistakes(got_f, mistakes, args, kwargs, rtol, atol, equal_nan)
