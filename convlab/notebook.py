@@ -24,6 +24,8 @@ _HIDDEN_BLOCK = re.compile(
     re.escape(HIDDEN_BEGIN) + r".*?" + re.escape(HIDDEN_END) + r"\n?", re.DOTALL
 )
 HIDDEN_PLACEHOLDER = "# (hidden checks ran here: see the report below)\n"
+# nbgrader's markers around the reference code of a source notebook's answer cell.
+SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
 class BrokenNotebook(ValueError):
@@ -88,6 +90,11 @@ def hidden_checks(source: str) -> tuple[str, ...]:
         for match in _CHECKS_LINE.finditer(block):
             names.extend(n.strip(",") for n in match.group("names").split() if n.strip(","))
     return tuple(names)
+
+
+def strip_markers(cell_source: str) -> str:
+    """An answer cell's code without its solution markers (the reference code itself)."""
+    return "\n".join(line for line in cell_source.split("\n") if line.strip() not in (SOLUTION_BEGIN, SOLUTION_END))
 
 
 def strip_hidden(source: str) -> str:

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 from convlab import course
 from convlab.checking import memo
-from convlab.dev.authoring import strip_markers
 from convlab.dev.corpus import reference_submission
 from convlab.engine import grader_dir
-from convlab.notebook import nbgrader_meta, prepare_submission, read_layout, read_source
+from convlab.notebook import nbgrader_meta, prepare_submission, read_layout, read_source, strip_markers
 from convlab.runner.pytest_plugin import CollectResults, run_checks
 from convlab.runtime.kernel import StudentKernel
 from convlab.runtime.student import Student

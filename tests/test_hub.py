@@ -40,8 +40,7 @@ from hub_browser import Person, chromium_paths, wait_until
 from nbgrader.api import Gradebook
 from selenium.webdriver.common.keys import Keys
 
-from convlab.dev.authoring import strip_markers
-from convlab.notebook import nbgrader_meta
+from convlab.notebook import nbgrader_meta, strip_markers
 from convlab.settings import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "hub"))

@@ -22,9 +22,8 @@ from conftest import copy_course
 from nbgrader.api import Gradebook
 
 from convlab import engine
-from convlab.dev.authoring import strip_markers
 from convlab.dev.corpus import corpus
-from convlab.notebook import nbgrader_meta
+from convlab.notebook import nbgrader_meta, strip_markers
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent

@@ -16,10 +16,8 @@ from pathlib import Path
 import nbformat
 
 from convlab.course import Assignment
-from convlab.notebook import nbgrader_meta
+from convlab.notebook import SOLUTION_BEGIN, SOLUTION_END, nbgrader_meta, strip_markers
 from convlab.settings import REPO_ROOT
-
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
 def solutions_module_name(assignment: str, notebook: str) -> str:
@@ -41,11 +39,7 @@ def solution_cell_source(function_source: str) -> str:
     while body_start > 0 and lines[body_start - 1].strip().startswith("#"):
         body_start -= 1
     indent = " " * (len(lines[body_start]) - len(lines[body_start].lstrip()))
-    return "\n".join(lines[:body_start] + [indent + BEGIN] + lines[body_start:] + [indent + END])
-
-
-def strip_markers(cell_source: str) -> str:
-    return "\n".join(line for line in cell_source.split("\n") if line.strip() not in (BEGIN, END))
+    return "\n".join(lines[:body_start] + [indent + SOLUTION_BEGIN] + lines[body_start:] + [indent + SOLUTION_END])
 
 
 def _functions(assignment: str, notebook: str) -> dict[str, str]:

@@ -19,8 +19,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from convlab import course
-from convlab.dev.authoring import strip_markers
-from convlab.notebook import nbgrader_meta
+from convlab.notebook import nbgrader_meta, strip_markers
 from convlab.settings import REPO_ROOT
 
 _HEADER = re.compile(r"^#\s*(function|loses|message):[ \t]*(.*?)\s*$", re.MULTILINE)

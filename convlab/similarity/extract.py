@@ -20,8 +20,7 @@ from pathlib import Path
 import nbformat
 
 from convlab import course
-from convlab.dev.authoring import strip_markers
-from convlab.notebook import nbgrader_meta
+from convlab.notebook import nbgrader_meta, strip_markers
 
 # IPython magics and shell escapes are not Python; they carry no logic worth comparing.
 _MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
