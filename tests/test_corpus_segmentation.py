@@ -26,10 +26,14 @@ import os
 
 import pytest
 from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+from inprocess_student import InProcessStudent
 from shared_kernel import SharedKernel, fractions, shared_kernel
 
+from convlab.checking.cases import FRESH_PREFIX, case_values
+from convlab.checking.checks import CheckFailure
 from convlab.dev.corpus import CorpusEntry, corpus, with_answer
 from convlab.runner.report import notebook_json
+from convlab.runtime.seed import submission_seed
 from convlab.settings import REPO_ROOT
 from graders.a07_segmentation import protocol as P
 
@@ -84,6 +88,28 @@ def test_source_links_the_one_shapes_generator_and_the_release_copies_it():
     shipped = REPO_ROOT / "release" / ASSIGNMENT / "shapes.py"
     assert shipped.is_file() and not shipped.is_symlink()
     assert filecmp.cmp(shipped, REPO_ROOT / "source" / "05_keras_cnn" / "shapes.py", shallow=False)
+
+
+def test_an_answer_copied_from_the_feedback_passes_the_fixed_cases_and_fails_fresh_ones():
+    """The table of unet_param_count_hardcoded_from_feedback holds the count of every fixed case
+    (regenerate it from the fixed cases and the reference when they change); the cases its own code
+    draws catch it."""
+    import solutions.segmentation as reference
+    from graders.a07_segmentation import grade_segmentation as graders
+
+    entry = next(e for e in WRONG if e.name == "unet_param_count_hardcoded_from_feedback")
+    student = InProcessStudent(reference, entry.code)
+    mark = next(m for m in graders.test_unet_param_count_values.pytestmark if m.name == "cases")
+    _, values, ids = case_values(mark, submission_seed([student.source]), "unet_param_count_values")
+    passed = {}
+    for case_id, case in zip(ids, values, strict=True):
+        try:
+            graders.test_unet_param_count_values(student, case)
+            passed[case_id] = True
+        except CheckFailure:
+            passed[case_id] = False
+    assert all(ok for case_id, ok in passed.items() if not case_id.startswith(FRESH_PREFIX)), passed
+    assert not all(ok for case_id, ok in passed.items() if case_id.startswith(FRESH_PREFIX)), passed
 
 
 # -- whole-notebook grading ------------------------------------------------------------------------

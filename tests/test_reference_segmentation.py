@@ -107,7 +107,7 @@ def test_every_mistake_differs_from_the_reference_on_some_hidden_case(name: str)
         "atrous_conv2d": [((), c) for c in T.ATROUS_VALID + T.ATROUS_SAME],
         "upsample": [((), c) for c in T.UP_NEAREST + T.UP_BILINEAR],
         "pixel_accuracy": [(case[:2], {}) for case in T.LABELS],
-        "unet_param_count": [(T._param_args(c), {}) for c in T.PARAM_CASES],
+        "unet_param_count": [(C.unet_args(c), {}) for c in T.PARAM_CASES],
     }.get(name, [(case, {}) for case in T.LABELS])
     reference = getattr(ref, name)
     for mistake_id, _, fn in MISTAKES[name]:
@@ -204,10 +204,10 @@ def test_mean_iou_equals_keras_meaniou_on_hidden_cases(keras: ModuleType) -> Non
 def test_build_unet_graph_and_parameters_are_what_the_graders_expect(keras: ModuleType) -> None:
     """The reference U-Net's to_json(), read as the graders read it, equals the expected graph; its
     count_params equals the formula; its output keeps the input's size."""
-    for case in T.UNET_CASES + T.PARAM_CASES[:3] + T._fresh_unets(FRESH) + C.unet_cases(FRESH, 3):
+    for case in T.UNET_CASES + T.PARAM_CASES[:3] + C.unet_cases(FRESH, 4):
         model = ref.build_unet(case["input_shape"], case["n_classes"], case["depth"], case["base_filters"],
                                case["skips"])
-        assert model.count_params() == ref.unet_param_count(*T._param_args(case))
+        assert model.count_params() == ref.unet_param_count(*C.unet_args(case))
         assert model.output_shape == (None, *case["input_shape"][:2], case["n_classes"])
         nodes, output = T._graph(Returned({"json": model.to_json()}, "keras.Model", []), "build_unet(...)")
         expected = C.expected_unet(case["n_classes"], case["depth"], case["base_filters"], case["skips"])

@@ -2,11 +2,13 @@
 
 Every generator takes a name (the fixed cases, seeded per check, so adding a case to one check never
 changes another's) or a submission's own generator (the fresh cases of `convlab.checking.cases`, which a
-table of values copied from the feedback cannot answer). Sizes are odd and even, inputs and kernels non-square, strides and
-rates 1-3 (kernels larger and smaller than the stride), several channels in and out; label maps
-have classes absent from both maps, classes only in the prediction and any number of axes. Nothing
-here is one of the notebook's examples. `tests/test_reference_segmentation.py` runs these cases
-through Keras, so the reference's expected values are Keras' own.
+table of values copied from the feedback cannot answer); what the fixed list varies by position, fresh
+cases draw at random, and the kind functions at the end name each case's kinds. Sizes are odd and
+even, inputs and kernels non-square, strides and rates 1-3 (kernels larger and smaller than the
+stride), several channels in and out; label maps have classes absent from both maps, classes only
+in the prediction and any number of axes. Nothing here is one of the notebook's examples.
+`tests/test_reference_segmentation.py` runs these cases through Keras, so the reference's expected
+values are Keras' own.
 """
 
 from __future__ import annotations
@@ -16,14 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from convlab.checking import cases as graders_cases
+from convlab.checking.calls import Checker, describe_value
+from graders.a07_segmentation.mistakes import MISTAKES
+from solutions import segmentation as ref
 
-SEED = 20260707
-
-
-def rng_for(source: str | np.random.Generator) -> np.random.Generator:
-    """The fixed cases' generator for a check name, or a submission's own generator (fresh cases)."""
-    return graders_cases.rng_for(SEED, source)
+CHECK = Checker(reference=ref, mistakes=MISTAKES, seed=20260707)
+Source = str | np.random.Generator
 
 
 def values(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -31,7 +31,12 @@ def values(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return (rng.uniform(0.1, 2, shape) * rng.choice([-1, 1], shape)).round(3)
 
 
-def _int_or_pair(rng: np.random.Generator, pair: tuple[int, int], as_pair: bool) -> int | tuple[int, int]:
+def _pick(rng: np.random.Generator, source: Source, fixed: bool) -> bool:
+    """A case's yes/no attribute: `fixed` (its position) in the fixed list, a coin for fresh cases."""
+    return fixed if isinstance(source, str) else bool(rng.integers(2))
+
+
+def _int_or_pair(pair: tuple[int, int], as_pair: bool) -> int | tuple[int, int]:
     return (int(pair[0]), int(pair[1])) if as_pair else int(pair[0])
 
 
@@ -42,32 +47,31 @@ TRANSPOSE_SHAPES = [(3, 2, 2, 2), (1, 2, 3, 3), (4, 3, 2, 3), (2, 2, 3, 1), (3, 
                     (5, 1, 2, 2), (1, 3, 2, 1)]
 
 
-def conv2d_transpose_cases(source: str | np.random.Generator, padding: str,
-                           count: int | None = None) -> list[dict[str, Any]]:
-    """x (N, H, W, C_in), kernel (kh, kw, C_out, C_in); C_in = C_out in every other case. The kernel
-    and stride shapes are TRANSPOSE_SHAPES, or `count` random ones (kernels 1-5, strides 1-3)."""
-    rng = rng_for(source)
+def conv2d_transpose_cases(source: Source, padding: str, count: int | None = None) -> list[dict[str, Any]]:
+    """x (N, H, W, C_in), kernel (kh, kw, C_out, C_in); C_in = C_out in every other fixed case. The
+    kernel and stride shapes are TRANSPOSE_SHAPES, or `count` random ones (kernels 1-5, strides 1-3)."""
+    rng = CHECK.rng(source)
     shapes = TRANSPOSE_SHAPES if count is None else [
         tuple(int(v) for v in (*rng.integers(1, 6, 2), *rng.integers(1, 4, 2))) for _ in range(count)]
     cases = []
     for i, (kh, kw, sh, sw) in enumerate(shapes):
         n, h, w = int(rng.integers(1, 3)), int(rng.integers(2, 7)), int(rng.integers(2, 7))
         c_in = int(rng.integers(1, 4))
-        c_out = c_in if i % 2 == 0 else int(rng.choice([c for c in (1, 2, 3) if c != c_in]))
-        strides = _int_or_pair(rng, (sh, sw), sh != sw or i % 3 == 0)
+        c_out = c_in if _pick(rng, source, i % 2 == 0) else int(rng.choice([c for c in (1, 2, 3) if c != c_in]))
+        strides = _int_or_pair((sh, sw), sh != sw or _pick(rng, source, i % 3 == 0))
         cases.append({"x": values(rng, (n, h, w, c_in)), "kernel": values(rng, (kh, kw, c_out, c_in)),
                       "strides": strides, "padding": padding})
     return cases
 
 
-def conv2d_matrix_cases(source: str | np.random.Generator, count: int) -> list[dict[str, Any]]:
-    rng = rng_for(source)
+def conv2d_matrix_cases(source: Source, count: int) -> list[dict[str, Any]]:
+    rng = CHECK.rng(source)
     cases = []
     for i in range(count):
         kh, kw = int(rng.integers(1, 4)), int(rng.integers(2, 5))
         sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 3))
         h, w = kh + int(rng.integers(1, 6)), kw + int(rng.integers(1, 6))
-        strides = _int_or_pair(rng, (sh, sw), i % 2 == 1)
+        strides = _int_or_pair((sh, sw), _pick(rng, source, i % 2 == 1))
         if not isinstance(strides, tuple):
             sw = sh
         cases.append({"kernel": values(rng, (kh, kw)), "input_shape": (h, w), "strides": strides,
@@ -80,11 +84,9 @@ def transpose_of_matrix(kernel: np.ndarray, input_shape: tuple[int, int], stride
     """What `(M.T @ y.ravel()).reshape(H, W)` must be: Conv2DTranspose "valid" with the output_padding
     ((H - kh) % sh, (W - kw) % sw), i.e. the transposed convolution plus zero rows and columns at
     the bottom and right that the strided convolution never reads."""
-    from solutions.segmentation import conv2d_transpose
-
     sh, sw = (strides, strides) if np.ndim(strides) == 0 else strides
     kh, kw = kernel.shape
-    out = conv2d_transpose(y[None, :, :, None], kernel[:, :, None, None], (sh, sw), "valid")[0, :, :, 0]
+    out = ref.conv2d_transpose(y[None, :, :, None], kernel[:, :, None, None], (sh, sw), "valid")[0, :, :, 0]
     h, w = input_shape
     # The valid transposed result has (Ho - 1)·s + max(k, s) rows; keep the first H (a kernel
     # smaller than the stride leaves zero rows that may reach past H) and pad the rest with zeros.
@@ -96,27 +98,28 @@ def transpose_of_matrix(kernel: np.ndarray, input_shape: tuple[int, int], stride
 # -- atrous convolution ----------------------------------------------------------------------------
 
 
-def dilate_kernel_cases(source: str | np.random.Generator, count: int) -> list[dict[str, Any]]:
-    rng = rng_for(source)
+def dilate_kernel_cases(source: Source, count: int) -> list[dict[str, Any]]:
+    rng = CHECK.rng(source)
     cases = []
     for i in range(count):
         kh, kw = int(rng.integers(1, 4)), int(rng.integers(2, 5))
-        shape = (kh, kw) if i % 3 == 0 else (kh, kw, int(rng.integers(1, 4)), int(rng.integers(1, 4)))
-        rate = _int_or_pair(rng, (int(rng.integers(1, 4)), int(rng.integers(2, 4))), i % 2 == 1)
+        plain = _pick(rng, source, i % 3 == 0)
+        shape = (kh, kw) if plain else (kh, kw, int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        rate = _int_or_pair((int(rng.integers(1, 4)), int(rng.integers(2, 4))), _pick(rng, source, i % 2 == 1))
         kernel = values(rng, shape)
-        if i == count - 1:
+        if _pick(rng, source, i == count - 1):
             kernel = rng.integers(1, 9, shape).astype(np.int64)  # an int kernel keeps its dtype
         cases.append({"kernel": kernel, "rate": rate})
     return cases
 
 
-def atrous_cases(source: str | np.random.Generator, count: int, padding: str) -> list[dict[str, Any]]:
-    rng = rng_for(source)
+def atrous_cases(source: Source, count: int, padding: str) -> list[dict[str, Any]]:
+    rng = CHECK.rng(source)
     cases = []
     for i in range(count):
         kh, kw = int(rng.integers(1, 4)), int(rng.integers(2, 4))
         rh, rw = int(rng.integers(1, 4)), int(rng.integers(2, 4))
-        rate = _int_or_pair(rng, (rh, rw), i % 2 == 1)
+        rate = _int_or_pair((rh, rw), _pick(rng, source, i % 2 == 1))
         if not isinstance(rate, tuple):
             rw = rh
         h = rh * (kh - 1) + 1 + int(rng.integers(0, 5))
@@ -130,11 +133,11 @@ def atrous_cases(source: str | np.random.Generator, count: int, padding: str) ->
 # -- upsampling ------------------------------------------------------------------------------------
 
 
-def upsample_cases(source: str | np.random.Generator, count: int, method: str) -> list[dict[str, Any]]:
-    rng = rng_for(source)
+def upsample_cases(source: Source, count: int, method: str) -> list[dict[str, Any]]:
+    rng = CHECK.rng(source)
     cases = []
     for i in range(count):
-        factor = _int_or_pair(rng, (int(rng.integers(2, 5)), int(rng.integers(1, 4))), i % 2 == 1)
+        factor = _int_or_pair((int(rng.integers(2, 5)), int(rng.integers(1, 4))), _pick(rng, source, i % 2 == 1))
         shape = (int(rng.integers(1, 3)), int(rng.integers(2, 6)), int(rng.integers(2, 6)), int(rng.integers(1, 4)))
         cases.append({"x": values(rng, shape), "factor": factor, "method": method})
     return cases
@@ -142,17 +145,21 @@ def upsample_cases(source: str | np.random.Generator, count: int, method: str) -
 
 # -- label maps ------------------------------------------------------------------------------------
 
+LABEL_SHAPES = [(7, 9), (2, 5, 6), (31,), (3, 4, 4), (6, 6), (2, 3, 8), (12, 5), (4, 4, 3)]
+LABEL_DTYPES = (np.int64, np.uint8, np.int32)
 
-def label_map_cases(source: str | np.random.Generator, count: int) -> list[tuple[np.ndarray, np.ndarray, int]]:
+
+def label_map_cases(source: Source, count: int) -> list[tuple[np.ndarray, np.ndarray, int]]:
     """(y_true, y_pred, n_classes): 1 to 3 axes, int and uint8 maps, some classes absent from both,
     one class only in the prediction, one only in the truth."""
-    rng = rng_for(source)
+    rng = CHECK.rng(source)
     cases = []
-    shapes = [(7, 9), (2, 5, 6), (31,), (3, 4, 4), (6, 6), (2, 3, 8), (12, 5), (4, 4, 3)]
     for i in range(count):
         n_classes = int(rng.integers(4, 8))
-        shape = shapes[i % len(shapes)]
-        present = rng.permutation(n_classes)[: max(3, n_classes - 1 - i % 2)]  # 1 or 2 classes absent
+        fixed = isinstance(source, str)
+        shape = LABEL_SHAPES[i % len(LABEL_SHAPES) if fixed else int(rng.integers(len(LABEL_SHAPES)))]
+        absent = 1 + (i % 2 if fixed else int(rng.integers(2)))
+        present = rng.permutation(n_classes)[: max(3, n_classes - absent)]  # 1 or 2 classes absent
         only_pred, only_true, common = present[-1], present[-2], present[:-2]
         y_true = rng.choice(present[:-1], shape)
         y_pred = np.where(rng.random(shape) < 0.6, y_true, rng.choice(present, shape))
@@ -160,7 +167,7 @@ def label_map_cases(source: str | np.random.Generator, count: int) -> list[tuple
         y_true.flat[0] = only_true  # ... but present in the truth at least once
         y_true = np.where(y_true == only_pred, common[-1], y_true)
         y_pred.flat[0] = only_pred
-        dtype = (np.int64, np.uint8, np.int32)[i % 3]
+        dtype = LABEL_DTYPES[i % 3 if fixed else int(rng.integers(3))]
         cases.append((y_true.astype(dtype), y_pred.astype(dtype), n_classes))
     return cases
 
@@ -168,20 +175,26 @@ def label_map_cases(source: str | np.random.Generator, count: int) -> list[tuple
 # -- U-Nets ----------------------------------------------------------------------------------------
 
 
-def unet_cases(source: str | np.random.Generator, count: int) -> list[dict[str, Any]]:
+def unet_cases(source: Source, count: int) -> list[dict[str, Any]]:
     """build_unet / unet_param_count arguments: depth 1-3, filters 4-12, 1-4 channels, 2-7 classes,
     with and without skips; sizes multiples of 2**depth, or None."""
-    rng = rng_for(source)
+    rng = CHECK.rng(source)
     cases = []
     for i in range(count):
-        depth = 1 + i % 3
+        depth = 1 + (i % 3 if isinstance(source, str) else int(rng.integers(3)))
         side = 2**depth
         h, w = side * int(rng.integers(1, 4)), side * int(rng.integers(1, 4))
         channels = int(rng.integers(1, 5))
-        shape = (None, None, channels) if i % 4 == 3 else (h, w, channels)
+        any_size = i % 4 == 3 if isinstance(source, str) else bool(rng.random() < 0.25)
+        shape = (None, None, channels) if any_size else (h, w, channels)
         cases.append({"input_shape": shape, "n_classes": int(rng.integers(2, 8)), "depth": depth,
-                      "base_filters": int(rng.choice([4, 6, 10, 12])), "skips": i % 2 == 0})
+                      "base_filters": int(rng.choice([4, 6, 10, 12])), "skips": _pick(rng, source, i % 2 == 0)})
     return cases
+
+
+def unet_args(case: dict[str, Any]) -> tuple[int, int, int, int, bool]:
+    """unet_param_count's arguments for a U-Net case."""
+    return (case["input_shape"][2], case["n_classes"], case["depth"], case["base_filters"], case["skips"])
 
 
 @dataclass(frozen=True)
@@ -225,3 +238,65 @@ def expected_unet(n_classes: int, depth: int = 2, base_filters: int = 8, skips: 
             add(f"decoder level {d}, convolution {k}", "Conv2D", _conv(base_filters * 2**d, 3, "relu"))
     add("the output layer", "Conv2D", _conv(n_classes, 1, "softmax", padding="valid"))
     return nodes
+
+
+def call_text(name: str, case: dict[str, Any]) -> str:
+    """A call as the student sees it: arrays by dtype and shape, the small settings (strides, rates,
+    factors, padding) as written."""
+    return f"{name}(" + ", ".join(f"{k}: {describe_value(v)}" if isinstance(v, np.ndarray) else f"{k}={v!r}"
+                                  for k, v in case.items()) + ")"
+
+
+# -- kinds: the ways cases differ, each drawn again among every submission's fresh cases ---------------
+
+
+def _relation(k: int, s: int) -> str:
+    return "larger than" if k > s else "smaller than" if k < s else "equal to"
+
+
+def _pair_of(v: Any) -> tuple[int, int]:
+    return (int(v), int(v)) if np.ndim(v) == 0 else (int(v[0]), int(v[1]))
+
+
+def _form(v: Any, name: str) -> str:
+    return f"{name} a pair" if isinstance(v, tuple) else f"{name} an int"
+
+
+def transpose_kind(case: dict[str, Any]) -> tuple[str, ...]:
+    (kh, kw), (sh, sw) = case["kernel"].shape[:2], _pair_of(case["strides"])
+    c_out, c_in = case["kernel"].shape[2:]
+    return (f"rows: kernel {_relation(kh, sh)} the stride", f"columns: kernel {_relation(kw, sw)} the stride",
+            "C_in = C_out" if c_in == c_out else "C_in != C_out", _form(case["strides"], "strides"))
+
+
+def matrix_kind(case: dict[str, Any]) -> tuple[str, ...]:
+    (kh, kw), (sh, sw) = case["kernel"].shape, _pair_of(case["strides"])
+    return (_form(case["strides"], "strides"), "stride 1" if (sh, sw) == (1, 1) else "stride > 1",
+            "a kernel smaller than the stride" if kh < sh or kw < sw else "no kernel smaller than the stride")
+
+
+def dilate_kind(case: dict[str, Any]) -> tuple[str, ...]:
+    kernel = case["kernel"]
+    return (f"{kernel.ndim}-D kernel", str(kernel.dtype), _form(case["rate"], "rate"),
+            "a rate of 1" if 1 in _pair_of(case["rate"]) else "rates > 1")
+
+
+def atrous_kind(case: dict[str, Any]) -> tuple[str, ...]:
+    return (_form(case["rate"], "rate"), "a rate of 1" if 1 in _pair_of(case["rate"]) else "rates > 1")
+
+
+def upsample_kind(case: dict[str, Any]) -> tuple[str, ...]:
+    return (_form(case["factor"], "factor"), "a factor of 1" if 1 in _pair_of(case["factor"]) else "factors > 1")
+
+
+def label_kind(case: tuple) -> tuple[str, ...]:
+    """Axes, dtype, and how many classes are absent from both maps (their IoU and Dice are NaN)."""
+    y_true, y_pred, n_classes = case
+    absent = n_classes - len(np.union1d(np.unique(y_true), np.unique(y_pred)))
+    return (f"{y_true.ndim} axes", str(y_true.dtype),
+            "one class absent from both maps" if absent == 1 else "several classes absent from both maps")
+
+
+def unet_kind(case: dict[str, Any]) -> tuple[str, ...]:
+    return (f"depth {case['depth']}", "skips" if case["skips"] else "no skips",
+            "any input size (None)" if case["input_shape"][0] is None else "a fixed input size")

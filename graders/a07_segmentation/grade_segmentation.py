@@ -20,7 +20,7 @@ import pytest
 
 from convlab.checking.banned import banned_library_use, expect_without_library
 from convlab.checking.cases import cases
-from convlab.checking.checks import CheckFailure, expect_array, expect_int, mistakes_from
+from convlab.checking.checks import CheckFailure, expect_array
 from convlab.checking.memo import memo
 from convlab.checking.pictures import with_label_maps, with_picture
 from convlab.runtime.bridge import Returned
@@ -28,67 +28,60 @@ from convlab.runtime.student import StudentError
 from graders.a07_segmentation import NO_KERAS, NO_TENSORFLOW
 from graders.a07_segmentation import cases as C
 from graders.a07_segmentation import protocol as P
-from graders.a07_segmentation.mistakes import MISTAKES
+from graders.a07_segmentation.cases import CHECK
 from solutions import segmentation as ref
 
-M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
+TRANSPOSE_VALID = C.conv2d_transpose_cases("conv2d_transpose_valid", "valid")
+TRANSPOSE_SAME = C.conv2d_transpose_cases("conv2d_transpose_same", "same")
+MATRIX_VALUES = C.conv2d_matrix_cases("conv2d_matrix_values", 6)
+MATRIX_TRANSPOSE = C.conv2d_matrix_cases("conv2d_matrix_transpose", 4)
+DILATE = C.dilate_kernel_cases("dilate_kernel_values", 6)
+ATROUS_VALID = C.atrous_cases("atrous_conv2d_valid", 6, "valid")
+ATROUS_SAME = C.atrous_cases("atrous_conv2d_same", 6, "same")
+UP_NEAREST = C.upsample_cases("upsample_nearest", 5, "nearest")
+UP_BILINEAR = C.upsample_cases("upsample_bilinear", 6, "bilinear")
+LABELS = C.label_map_cases("metrics", 8)
+PARAM_CASES = C.unet_cases("unet_param_count_values", 8)
+UNET_CASES = C.unet_cases("build_unet", 4)
 
 
-def _arr(a: Any) -> str:
-    a = np.asarray(a)
-    return f"{a.dtype} array {a.shape}"
-
-
-def _kw(case: dict, *names: str) -> str:
-    return ", ".join(f"{n}={case[n]!r}" for n in names if n in case)
-
-
-def _expect_maps(got: Returned, expected: np.ndarray, *, call: str, name: str, case: dict,
-                 rtol: float = 1e-6, atol: float = 1e-6) -> None:
-    """expect_array on (N, H, W, C) results, plus a picture (expected | yours | difference) of the
-    image and channel with the largest error for the feedback."""
-    try:
-        expect_array(got, expected, call=call, rtol=rtol, atol=atol, mistakes=M.get(name, ()), kwargs=case)
-    except CheckFailure as exc:
-        raise with_picture(exc, expected, got.value, title=call) from None
-
-
-def _check_no_tensorflow(student, name: str, case: dict, reference) -> None:
+def _check_no_tensorflow(student, name: str, case: dict) -> None:
     """A forbidden call fails, named as written; a wrong numpy answer is told to fix the value checks."""
-    got = student.call(name, **case)
-    shown = ", ".join(f"{k} {v.shape}" if isinstance(v, np.ndarray) else f"{k}={v!r}" for k, v in case.items())
-    expect_without_library(student.defined_functions(), name, got, reference(**case), call=f"{name}({shown})",
+    expect_without_library(student.defined_functions(), name, student.call(name, **case),
+                           CHECK.reference_of(name)(**case), call=C.call_text(name, case),
                            rule="numpy only: loops over the kernel taps, or a scatter-add", banned=NO_TENSORFLOW,
                            rtol=1e-6, atol=1e-6)
 
 
-# -- conv2d_transpose ------------------------------------------------------------------------------
+def _expect_maps(student, name: str, case: dict, got: Returned | None = None) -> None:
+    """(N, H, W, C) results; a failure shows expected | yours | difference of the worst image and channel."""
+    got = got or student.call(name, **case)
+    CHECK.expect_returned(got, name, **case, rtol=1e-6, atol=1e-6, picture=with_picture,
+                          describe=C.call_text(name, case))
 
-TRANSPOSE_VALID = C.conv2d_transpose_cases("conv2d_transpose_valid", "valid")
-TRANSPOSE_SAME = C.conv2d_transpose_cases("conv2d_transpose_same", "same")
+
+# -- conv2d_transpose ------------------------------------------------------------------------------
 
 
 def _check_transpose(student, case: dict) -> None:
     got = student.call("conv2d_transpose", **case)
-    x, kernel = case["x"], case["kernel"]
-    call = (f"conv2d_transpose(x {x.shape}, kernel {kernel.shape}, strides={case['strides']!r}, "
-            f"padding={case['padding']!r})")
-    c_out, c_in = kernel.shape[2:]
+    c_out, c_in = case["kernel"].shape[2:]
     value = got.value
     if isinstance(value, np.ndarray) and value.ndim == 4 and c_in != c_out and value.shape[3] == c_in:
-        raise CheckFailure(f"{call} has {c_in} output channels, expected {c_out}. Likely mistake: "
-                           f"{M['conv2d_transpose'][1].hint}")
-    _expect_maps(got, ref.conv2d_transpose(**case), call=call, name="conv2d_transpose", case=case)
+        swapped = [m for m in CHECK.mistakes_of("conv2d_transpose") if m.id == "channels_swapped"]
+        raise CheckFailure.naming(f"{C.call_text('conv2d_transpose', case)} has {c_in} output channels, expected "
+                                  f"{c_out}.", swapped)
+    _expect_maps(student, "conv2d_transpose", case, got)
 
 
-@cases(TRANSPOSE_VALID, fresh=lambda rng: C.conv2d_transpose_cases(rng, "valid", 2))
+@cases(TRANSPOSE_VALID, fresh=lambda rng: C.conv2d_transpose_cases(rng, "valid", 2), kind=C.transpose_kind)
 def test_conv2d_transpose_valid(student, case):
     """conv2d_transpose with padding "valid": strides 1-3 (int or pair), kernels larger and smaller
     than the stride, non-square inputs and kernels, several channels in and out."""
     _check_transpose(student, case)
 
 
-@cases(TRANSPOSE_SAME, fresh=lambda rng: C.conv2d_transpose_cases(rng, "same", 2))
+@cases(TRANSPOSE_SAME, fresh=lambda rng: C.conv2d_transpose_cases(rng, "same", 2), kind=C.transpose_kind)
 def test_conv2d_transpose_same(student, case):
     """conv2d_transpose with padding "same": H·s rows, the valid result cropped floor(max(k - s, 0) / 2)
     at the top and left, the rest at the bottom and right."""
@@ -97,43 +90,30 @@ def test_conv2d_transpose_same(student, case):
 
 def test_conv2d_transpose_no_tensorflow(student):
     """conv2d_transpose is correct and computed with numpy, without TensorFlow/Keras."""
-    _check_no_tensorflow(student, "conv2d_transpose", TRANSPOSE_VALID[2], ref.conv2d_transpose)
+    _check_no_tensorflow(student, "conv2d_transpose", TRANSPOSE_VALID[2])
 
 
 # -- conv2d_matrix ---------------------------------------------------------------------------------
 
-MATRIX_VALUES = C.conv2d_matrix_cases("conv2d_matrix_values", 6)
-MATRIX_TRANSPOSE = C.conv2d_matrix_cases("conv2d_matrix_transpose", 4)
+
+def _matrix_args(case: dict) -> dict[str, Any]:
+    return {k: case[k] for k in ("kernel", "input_shape", "strides")}
 
 
-def _matrix_call(case: dict) -> str:
-    return (f"conv2d_matrix(kernel {case['kernel'].shape}, input_shape={case['input_shape']}, "
-            f"strides={case['strides']!r})")
-
-
-def _matrix(student, case: dict) -> tuple[Returned, str]:
-    args = {k: case[k] for k in ("kernel", "input_shape", "strides")}
-    got = student.call("conv2d_matrix", **args)
-    call = _matrix_call(case)
-    expect_array(got, ref.conv2d_matrix(**args), call=call, atol=1e-9, rtol=1e-9,
-                 mistakes=M["conv2d_matrix"], args=(args["kernel"], args["input_shape"], args["strides"]))
-    return got, call
-
-
-@cases(MATRIX_VALUES, fresh=lambda rng: C.conv2d_matrix_cases(rng, 2))
+@cases(MATRIX_VALUES, fresh=lambda rng: C.conv2d_matrix_cases(rng, 2), kind=C.matrix_kind)
 def test_conv2d_matrix_values(student, case):
     """conv2d_matrix: M of shape (Ho·Wo, H·W), pixels numbered row-major, with M @ x.ravel() equal to
     Keras' "valid" Conv2D (a cross-correlation) at that stride."""
-    _matrix(student, case)
+    args = _matrix_args(case)
+    CHECK.expect_call(student, "conv2d_matrix", **args, atol=1e-9, rtol=1e-9, describe=C.call_text("conv2d_matrix", args))
 
 
-@cases(MATRIX_TRANSPOSE, fresh=lambda rng: C.conv2d_matrix_cases(rng, 1))
+@cases(MATRIX_TRANSPOSE, fresh=lambda rng: C.conv2d_matrix_cases(rng, 1), kind=C.matrix_kind)
 def test_conv2d_matrix_transpose(student, case):
     """(M.T @ y.ravel()).reshape(H, W) equals Conv2DTranspose(1, (kh, kw), strides, "valid",
     output_padding=((H - kh) % sh, (W - kw) % sw)) applied to y: the transposed convolution."""
-    args = {k: case[k] for k in ("kernel", "input_shape", "strides")}
-    got = student.call("conv2d_matrix", **args)
-    call = _matrix_call(case)
+    args = _matrix_args(case)
+    got, call = student.call("conv2d_matrix", **args), C.call_text("conv2d_matrix", args)
     h, w = case["input_shape"]
     y = case["y"]
     matrix = np.asarray(got.value, dtype=float) if isinstance(got.value, np.ndarray) else None
@@ -148,189 +128,101 @@ def test_conv2d_matrix_transpose(student, case):
 
 # -- dilate_kernel ---------------------------------------------------------------------------------
 
-DILATE = C.dilate_kernel_cases("dilate_kernel_values", 6)
 
-
-@cases(DILATE, fresh=lambda rng: C.dilate_kernel_cases(rng, 2))
+@cases(DILATE, fresh=lambda rng: C.dilate_kernel_cases(rng, 2), kind=C.dilate_kind)
 def test_dilate_kernel_values(student, case):
     """dilate_kernel puts rate - 1 zeros between neighbouring taps (int rate or a pair), keeping the
     trailing axes (C_in, C_out) and the values."""
-    got = student.call("dilate_kernel", **case)
-    call = f"dilate_kernel(kernel: {_arr(case['kernel'])}, rate={case['rate']!r})"
-    expect_array(got, ref.dilate_kernel(**case), call=call, atol=0, rtol=0, mistakes=M["dilate_kernel"],
-                 args=(case["kernel"], case["rate"]))
+    CHECK.expect_call(student, "dilate_kernel", **case, atol=0, rtol=0, describe=C.call_text("dilate_kernel", case))
 
 
 # -- atrous_conv2d ---------------------------------------------------------------------------------
 
-ATROUS_VALID = C.atrous_cases("atrous_conv2d_valid", 6, "valid")
-ATROUS_SAME = C.atrous_cases("atrous_conv2d_same", 6, "same")
 
-
-def _check_atrous(student, case: dict) -> None:
-    got = student.call("atrous_conv2d", **case)
-    call = (f"atrous_conv2d(x {case['x'].shape}, kernel {case['kernel'].shape}, rate={case['rate']!r}, "
-            f"padding={case['padding']!r})")
-    _expect_maps(got, ref.atrous_conv2d(**case), call=call, name="atrous_conv2d", case=case)
-
-
-@cases(ATROUS_VALID, fresh=lambda rng: C.atrous_cases(rng, 2, "valid"))
+@cases(ATROUS_VALID, fresh=lambda rng: C.atrous_cases(rng, 2, "valid"), kind=C.atrous_kind)
 def test_atrous_conv2d_valid(student, case):
     """atrous_conv2d "valid" equals Conv2D(dilation_rate=rate): rates 1-3 (int or pair), non-square
     kernels, several channels in and out."""
-    _check_atrous(student, case)
+    _expect_maps(student, "atrous_conv2d", case)
 
 
-@cases(ATROUS_SAME, fresh=lambda rng: C.atrous_cases(rng, 2, "same"))
+@cases(ATROUS_SAME, fresh=lambda rng: C.atrous_cases(rng, 2, "same"), kind=C.atrous_kind)
 def test_atrous_conv2d_same(student, case):
     """atrous_conv2d "same" keeps the size: r·(k - 1) padding in all, the smaller half on top and left."""
-    _check_atrous(student, case)
+    _expect_maps(student, "atrous_conv2d", case)
 
 
 def test_atrous_conv2d_no_tensorflow(student):
     """atrous_conv2d is correct and computed with numpy, without TensorFlow/Keras."""
-    _check_no_tensorflow(student, "atrous_conv2d", ATROUS_VALID[1], ref.atrous_conv2d)
+    _check_no_tensorflow(student, "atrous_conv2d", ATROUS_VALID[1])
 
 
 # -- upsample --------------------------------------------------------------------------------------
 
-UP_NEAREST = C.upsample_cases("upsample_nearest", 5, "nearest")
-UP_BILINEAR = C.upsample_cases("upsample_bilinear", 6, "bilinear")
 
-
-def _check_upsample(student, case: dict) -> None:
-    got = student.call("upsample", **case)
-    call = f"upsample(x {case['x'].shape}, factor={case['factor']!r}, method={case['method']!r})"
-    _expect_maps(got, ref.upsample(**case), call=call, name="upsample", case=case)
-
-
-@cases(UP_NEAREST, fresh=lambda rng: C.upsample_cases(rng, 1, "nearest"))
+@cases(UP_NEAREST, fresh=lambda rng: C.upsample_cases(rng, 1, "nearest"), kind=C.upsample_kind)
 def test_upsample_nearest(student, case):
     """upsample "nearest" repeats each pixel into an fh × fw block (int factor or a pair)."""
-    _check_upsample(student, case)
+    _expect_maps(student, "upsample", case)
 
 
-@cases(UP_BILINEAR, fresh=lambda rng: C.upsample_cases(rng, 2, "bilinear"))
+@cases(UP_BILINEAR, fresh=lambda rng: C.upsample_cases(rng, 2, "bilinear"), kind=C.upsample_kind)
 def test_upsample_bilinear(student, case):
     """upsample "bilinear" equals UpSampling2D(interpolation="bilinear"): half-pixel centres, edges clamped."""
-    _check_upsample(student, case)
+    _expect_maps(student, "upsample", case)
 
 
 # -- metrics ---------------------------------------------------------------------------------------
 
-LABELS = C.label_map_cases("metrics", 8)
 
-
-def _maps_call(name: str, case: tuple, with_n: bool = True) -> str:
-    y_true, y_pred, n = case
-    tail = f", n_classes={n}" if with_n else ""
-    return f"{name}(y_true: {_arr(y_true)}, y_pred: {_arr(y_pred)}{tail})"
-
-
-def _expect_with_nan(got: Returned, expected: np.ndarray, *, call: str, name: str, args: tuple) -> None:
-    """Per-class values where NaN marks a class absent from both maps: NaNs where expected, then values."""
-    value = np.asarray(got.value, dtype=float) if isinstance(got.value, (np.ndarray, list)) else None
-    if value is not None and value.shape == expected.shape:
-        wrong_nan = np.isnan(value) != np.isnan(expected)
-        if wrong_nan.any():
-            k = int(np.argmax(wrong_nan))
-            mistake = next((m for m in M[name] if _equal_nan(m.fn, args, value)), None)
-            hint = f" Likely mistake: {mistake.hint}" if mistake else ""
-            if np.isnan(expected[k]):
-                raise CheckFailure(f"{call}: class {k} is absent from both maps, so its value is undefined: expected "
-                                   f"NaN, got {value[k]:.6g}.{hint}")
-            raise CheckFailure(f"{call}: class {k} occurs in a map, expected a number, got NaN.{hint}")
-        filled = Returned(np.nan_to_num(value, nan=-1.0), "numpy.ndarray", [])
-        try:
-            expect_array(filled, np.nan_to_num(expected, nan=-1.0), call=call, rtol=1e-6, atol=1e-9)
-        except CheckFailure as exc:
-            mistake = next((m for m in M[name] if _equal_nan(m.fn, args, value)), None)
-            raise CheckFailure(str(exc) + (f" Likely mistake: {mistake.hint}" if mistake else "")) from None
-        return
-    expect_array(got, expected, call=call, mistakes=M[name], args=args)
-
-
-def _equal_nan(fn, args: tuple, value: np.ndarray) -> bool:
-    try:
-        wrong = np.asarray(fn(*args), dtype=float)
-    except Exception:  # noqa: BLE001 - a wrong variant may itself fail on some inputs
-        return False
-    return wrong.shape == value.shape and bool(np.allclose(wrong, value, rtol=1e-6, atol=1e-9, equal_nan=True))
-
-
-@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2), kind=C.label_kind)
 def test_segmentation_confusion_counts(student, case):
     """segmentation_confusion counts pixels (rows true, columns predicted) over label maps of any shape,
     with rows and columns for classes that never occur."""
-    got = student.call("segmentation_confusion", *case)
-    call = _maps_call("segmentation_confusion", case)
-    expect_array(got, ref.segmentation_confusion(*case), call=call, atol=0, rtol=0,
-                 mistakes=M["segmentation_confusion"], args=case, require_ndarray=True)
+    got = CHECK.expect_call(student, "segmentation_confusion", *case, atol=0, rtol=0, require_ndarray=True)
     if np.asarray(got.value).dtype.kind not in "iu":
-        raise CheckFailure(f"{call} returned {np.asarray(got.value).dtype} counts; return integers (int64)")
+        raise CheckFailure(f"segmentation_confusion returned {np.asarray(got.value).dtype} counts; return integers "
+                           "(int64)")
 
 
-@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2), kind=C.label_kind)
 def test_pixel_accuracy_values(student, case):
     """pixel_accuracy is the fraction of all pixels (background included) predicted right."""
-    got = student.call("pixel_accuracy", *case[:2])
-    expect_array(got, np.asarray(ref.pixel_accuracy(*case[:2])), call=_maps_call("pixel_accuracy", case, False),
-                 atol=1e-9, rtol=1e-9, mistakes=M["pixel_accuracy"], args=case[:2])
+    CHECK.expect_call(student, "pixel_accuracy", *case[:2], atol=1e-9, rtol=1e-9)
 
 
-@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2), kind=C.label_kind)
 def test_iou_per_class_values(student, case):
     """iou_per_class: |A ∩ B| / |A ∪ B| per class, NaN for a class absent from both maps, 0 for a class
     only in the prediction."""
-    got = student.call("iou_per_class", *case)
-    _expect_with_nan(got, ref.iou_per_class(*case), call=_maps_call("iou_per_class", case),
-                     name="iou_per_class", args=case)
+    CHECK.expect_call(student, "iou_per_class", *case, equal_nan=True)
 
 
-@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2), kind=C.label_kind)
 def test_mean_iou_values(student, case):
     """mean_iou: the mean IoU over the classes present in either map (keras.metrics.MeanIoU)."""
-    got = student.call("mean_iou", *case)
-    expect_array(got, np.asarray(ref.mean_iou(*case)), call=_maps_call("mean_iou", case), atol=1e-9, rtol=1e-7,
-                 mistakes=M["mean_iou"], args=case)
+    CHECK.expect_call(student, "mean_iou", *case, atol=1e-9, rtol=1e-7)
 
 
-@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2))
+@cases(LABELS, fresh=lambda rng: C.label_map_cases(rng, 2), kind=C.label_kind)
 def test_dice_per_class_values(student, case):
     """dice_per_class: 2·|A ∩ B| / (|A| + |B|) per class, NaN for a class absent from both maps."""
-    got = student.call("dice_per_class", *case)
-    _expect_with_nan(got, ref.dice_per_class(*case), call=_maps_call("dice_per_class", case),
-                     name="dice_per_class", args=case)
+    CHECK.expect_call(student, "dice_per_class", *case, equal_nan=True)
 
 
 # -- unet_param_count ------------------------------------------------------------------------------
 
-PARAM_CASES = C.unet_cases("unet_param_count_values", 8)
 
-
-def _param_args(case: dict) -> tuple:
-    return (case["input_shape"][2], case["n_classes"], case["depth"], case["base_filters"], case["skips"])
-
-
-def _check_params(student, case: dict) -> Returned:
-    args = _param_args(case)
-    got = student.call("unet_param_count", *args)
-    call = ("unet_param_count(input_channels={}, n_classes={}, depth={}, base_filters={}, skips={})"
-            .format(*args))
-    expect_int(got, ref.unet_param_count(*args), call=call, mistakes=M["unet_param_count"], args=args)
-    return got
-
-
-@cases(PARAM_CASES, fresh=lambda rng: C.unet_cases(rng, 2))
+@cases(PARAM_CASES, fresh=lambda rng: C.unet_cases(rng, 2), kind=lambda case: C.unet_kind(case)[:2])
 def test_unet_param_count_values(student, case):
     """unet_param_count equals build_unet(...).count_params(): depth 1-3, other filter counts, input
     channels and classes, with and without skips."""
-    _check_params(student, case)
+    CHECK.expect_call(student, "unet_param_count", *C.unet_args(case))
 
 
 def test_unet_param_count_no_keras(student):
     """unet_param_count is computed by formula, without building a Keras model."""
-    got = _check_params(student, PARAM_CASES[1])
+    got = CHECK.expect_call(student, "unet_param_count", *C.unet_args(PARAM_CASES[1]))
     used = banned_library_use(student.defined_functions(), "unet_param_count", got.library_calls, NO_KERAS)
     if used:
         raise CheckFailure(f"unet_param_count uses {', '.join(used)}: count the parameters with the layer "
@@ -339,12 +231,6 @@ def test_unet_param_count_no_keras(student):
 
 # -- build_unet ------------------------------------------------------------------------------------
 
-UNET_CASES = C.unet_cases("build_unet", 4)
-
-
-def _fresh_unets(rng: np.random.Generator) -> list[dict[str, Any]]:
-    """One U-Net of a random depth (unet_cases cycles depth and skips with the case's position)."""
-    return C.unet_cases(rng, int(rng.integers(1, 5)))[-1:]
 FOLDED_ACTIVATIONS = {"Activation", "ReLU", "Softmax"}
 SKIP_AFTER_POOLING = ("the skip is taken after pooling: concatenate each encoder level's maps before its "
                       "MaxPooling2D (the output of its second convolution), at full resolution.")
@@ -454,7 +340,7 @@ def _unet(student, case: dict) -> tuple[Returned, dict[str, dict], str, str]:
     return got, nodes, output, call
 
 
-@cases(UNET_CASES, fresh=_fresh_unets)
+@cases(UNET_CASES, fresh=lambda rng: C.unet_cases(rng, 1), kind=C.unet_kind)
 def test_build_unet_layers(student, case):
     """build_unet has the U-Net's layers with their settings (class, filters, kernel_size, strides,
     padding, activation, pool_size); layer names and order are not compared."""
@@ -477,7 +363,7 @@ def test_build_unet_layers(student, case):
     raise CheckFailure(f"{call}: {'; '.join(parts)}.{hint}")
 
 
-@cases(UNET_CASES, fresh=_fresh_unets)
+@cases(UNET_CASES, fresh=lambda rng: C.unet_cases(rng, 1), kind=C.unet_kind)
 def test_build_unet_connections(student, case):
     """build_unet connects its layers as a U-Net: each layer's inputs, by position, from the output back
     to the input (the skips concatenate [upsampled, encoder maps before pooling])."""
@@ -528,7 +414,7 @@ def _connection_hint(want: C.Node, got_class: str, consumer: C.Node | None, posi
     return ""
 
 
-@cases(UNET_CASES, fresh=_fresh_unets)
+@cases(UNET_CASES, fresh=lambda rng: C.unet_cases(rng, 1), kind=C.unet_kind)
 def test_build_unet_output(student, case):
     """build_unet maps (N, H, W, C) to (N, H, W, n_classes) class probabilities (a softmax per pixel)."""
     got, nodes, output, call = _unet(student, case)
@@ -551,13 +437,12 @@ def test_build_unet_output(student, case):
                            "softmax (sparse_categorical_crossentropy expects class probabilities).")
 
 
-@cases(UNET_CASES, fresh=_fresh_unets)
+@cases(UNET_CASES, fresh=lambda rng: C.unet_cases(rng, 1), kind=C.unet_kind)
 def test_build_unet_params(student, case):
     """build_unet has as many parameters as the U-Net asked for (count_params)."""
     got, _, _, call = _unet(student, case)
     params = got.value.get("count_params")
-    expected = ref.unet_param_count(case["input_shape"][2], case["n_classes"], case["depth"], case["base_filters"],
-                                    case["skips"])
+    expected = ref.unet_param_count(*C.unet_args(case))
     if params != expected:
         raise CheckFailure(f"{call} has {params:,} parameters, expected {expected:,}: a layer has the wrong "
                            "size or reads the wrong number of channels.")

@@ -1,9 +1,10 @@
 """Typical wrong variants of the 07_segmentation functions, so the graders can name a mistake.
 
 `MISTAKES` maps a student function name to rows `(mistake_id, hint, fn)`; `fn` takes the student
-function's own arguments and returns what a student who made that mistake returns. The first row
-whose output equals the student's wins, so rows go from specific to generic. Hints never contain
-expected values. (`build_unet` mistakes are named from the model's structure, in the graders.)
+function's own arguments under the same names (the graders replay keyword arguments) and returns
+what a student who made that mistake returns. The first row whose output equals the student's wins,
+so rows go from specific to generic. Hints never contain expected values. (`build_unet` mistakes are
+named from the model's structure, in the graders.)
 """
 
 from __future__ import annotations
@@ -79,9 +80,11 @@ def _column_major(kernel: Any, input_shape: tuple[int, int], strides: Any = 1) -
 
 CONV2D_MATRIX: list[Row] = [
     ("flipped", "the kernel is flipped: Keras' Conv2D is a cross-correlation, so the kernel is placed "
-     "over each window as it is.", lambda k, s, strides=1: ref.conv2d_matrix(np.asarray(k)[::-1, ::-1], s, strides)),
+     "over each window as it is.", lambda kernel, input_shape, strides=1: ref.conv2d_matrix(
+         np.asarray(kernel)[::-1, ::-1], input_shape, strides)),
     ("transposed", "the matrix is transposed: it needs one row per output pixel and one column per input "
-     "pixel, shape (Ho·Wo, H·W).", lambda k, s, strides=1: ref.conv2d_matrix(k, s, strides).T),
+     "pixel, shape (Ho·Wo, H·W).", lambda kernel, input_shape, strides=1: ref.conv2d_matrix(
+         kernel, input_shape, strides).T),
     ("column_major", "the pixels are numbered column by column; number them row-major, as x.ravel() does "
      "(pixel (r, c) of an H×W image is r·W + c).", _column_major),
 ]
@@ -119,7 +122,8 @@ def _same_larger_half_first(x: Any, kernel: Any, rate: Any, padding: str = "vali
 
 DILATE_KERNEL: list[Row] = [
     ("rate_zeros", "rate zeros were inserted between taps; a rate of r puts r - 1 zeros between "
-     "neighbouring taps (rate 1 is the kernel itself).", lambda k, rate: ref.dilate_kernel(k, _rate_plus_one(rate))),
+     "neighbouring taps (rate 1 is the kernel itself).",
+     lambda kernel, rate: ref.dilate_kernel(kernel, _rate_plus_one(rate))),
 ]
 
 ATROUS_CONV2D: list[Row] = [
