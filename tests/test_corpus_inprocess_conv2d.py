@@ -10,7 +10,9 @@ that); the graders' cases, tolerances and hints are.
 
 from __future__ import annotations
 
+import importlib
 import inspect
+from types import SimpleNamespace
 
 import pytest
 from inprocess_student import InProcessStudent, run_check
@@ -18,8 +20,12 @@ from inprocess_student import InProcessStudent, run_check
 import solutions.conv2d as reference
 from convlab.dev.corpus import read_corpus_entry
 from convlab.settings import REPO_ROOT
-from graders.a03_conv2d import grade_conv2d as graders
 
+# Every check of 03, from all its grade_<task>.py modules, as one namespace for run_check.
+graders = SimpleNamespace(**{
+    name: check for path in sorted((REPO_ROOT / "graders" / "a03_conv2d").glob("grade_*.py"))
+    for name, check in vars(importlib.import_module(f"graders.a03_conv2d.{path.stem}")).items()
+    if name.startswith("test_")})
 FOLDER = REPO_ROOT / "tests" / "corpus" / "03_conv2d_inprocess"
 ENTRIES = [read_corpus_entry(p) for p in sorted(FOLDER.glob("*.py"))]
 NEEDS_TF = {"filter_bank_tf"}

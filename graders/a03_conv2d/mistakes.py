@@ -660,7 +660,7 @@ def _sobel_variant(kind: str) -> Callable[[], list[np.ndarray]]:
     return variant
 
 
-# Sobel rows compare one returned kernel at a time: (mistake id, hint, which kernel of the variant).
+# Sobel rows return both kernels; the grader compares them stacked, (2, 3, 3).
 SOBEL_KERNELS: list[Row] = [
     ("swapped", SOBEL_HINTS["swapped"], _sobel_variant("swapped")),
     ("sign_reversed", SOBEL_HINTS["sign"], _sobel_variant("sign")),
@@ -796,12 +796,11 @@ MISTAKES: dict[str, list[Row]] = {
     "conv2d_im2col": CONV2D_IM2COL,
     "box_kernel": BOX_KERNEL,
     "gaussian_kernel": GAUSSIAN_KERNEL,
+    "sobel_kernels": SOBEL_KERNELS,
     "laplacian_kernel": LAPLACIAN_KERNEL,
     "sharpen_kernel": SHARPEN_KERNEL,
     "gradient_magnitude": GRADIENT_MAGNITUDE,
     "edge_map": EDGE_MAP,
     "filter_bank_tf": FILTER_BANK_TF,
 }
-"""Student function name -> [(mistake_id, hint, fn)], tried in order by the graders.
-
-Sobel is special (it returns two kernels): see SOBEL_KERNELS, compared kernel by kernel."""
+"""Student function name -> [(mistake_id, hint, fn)], tried in order by the graders."""
