@@ -1,4 +1,4 @@
-"""Hidden graders of assignment 05_keras_cnn. One test function per check; cases are parametrized.
+"""Hidden graders of assignment 05_keras_cnn: one `test_<check id>` per check, its cases in `cases.py`.
 
 Models never leave the student's kernel as objects: architectures are read from the model
 description the bridge returns (layer classes, shapes, parameter counts, `to_json()`), and trained
@@ -9,35 +9,37 @@ are computed here, in the grading process.
 
 from __future__ import annotations
 
-import functools
+import ast
 from typing import Any
 
 import numpy as np
 import pytest
 
 from convlab.checking.banned import banned_library_use
-from convlab.checking.cases import cases, rng_for
-from convlab.checking.checks import CheckFailure, Mistake, expect_array, first_mistake, hint_text, mistakes_from
+from convlab.checking.cases import cases
+from convlab.checking.checks import CheckFailure, expect_array, matching_mistakes
+from convlab.checking.code_reading import referenced_names
 from convlab.checking.memo import memo
 from convlab.checking.pictures import with_gallery, with_picture
 from convlab.runtime.bridge import Returned
-from convlab.runtime.kernel_keras import KerasModelSpec
 from convlab.runtime.student import StudentError
+from graders.a05_keras_cnn import cases as C
 from graders.a05_keras_cnn import grader_model
 from graders.a05_keras_cnn import protocol as P
-from graders.a05_keras_cnn.mistakes import MISTAKES
-from solutions import keras_cnn as ref
+from graders.a05_keras_cnn.cases import CHECK
 
-SEED = 20260505
-M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
 MAX_PARAMS = 150_000
 POOLING = {"MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D"}
 SPARSE_LOSSES = {"sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"}
 EXPECTED_STEPS = -(-int(P.SHAPES_TRAIN_SIZE * 0.8) // 32)  # batches per epoch with validation_split=0.2
 
-
-def _rng(source: str | np.random.Generator) -> np.random.Generator:
-    return rng_for(SEED, source)
+BUILD_CASES = C.build_cases("build_cnn", 4)
+FUNCTIONAL_CASES = BUILD_CASES[:3]
+PREDICT_CASES = C.predict_cases("predict_classes_labels")
+CONFUSION_CASES = C.confusion_cases()
+FEATURE_CASES = C.feature_cases("feature_maps_values", 6)
+DIGITS_CASES = C.digits_cases()
+SPLIT_CASES = C.split_cases()
 
 
 def _cell_failure(student, grade_id: str) -> str:
@@ -94,21 +96,6 @@ def _notebook_variable(student, name: str, cell: str) -> Returned:
 # -- build_cnn -------------------------------------------------------------------------------------
 
 
-def _build_cases(name: str | np.random.Generator, count: int) -> list[tuple[tuple[int, int, int], int]]:
-    """Input shapes 16..40 pixels (not always square), 1 or 3 channels, 2..12 classes."""
-    rng = _rng(name)
-    cases = []
-    for i in range(count):
-        h, w = int(rng.integers(4, 11)) * 4, int(rng.integers(4, 11)) * 4
-        channels = 3 if i % 2 else 1
-        cases.append(((h, w, channels), int(rng.integers(2, 13))))
-    return cases
-
-
-BUILD_CASES = _build_cases("build_cnn", 4)
-FUNCTIONAL_CASES = BUILD_CASES[:3]
-
-
 def _build(student, fn: str, input_shape: tuple[int, int, int], n_classes: int) -> Returned:
     def compute() -> Returned:
         got = student.call(fn, input_shape, n_classes)
@@ -133,7 +120,7 @@ def _call(fn: str, input_shape: tuple, n_classes: int) -> str:
     return f"{fn}({input_shape}, {n_classes})"
 
 
-@cases(BUILD_CASES, fresh=lambda rng: _build_cases(rng, 1))
+@cases(BUILD_CASES, fresh=lambda rng: C.build_cases(rng, 1), kind=C.build_kind)
 def test_build_cnn_layers(student, case):
     """build_cnn returns a keras.Sequential with at least two Conv2D layers and at least one pooling layer."""
     got = _build(student, "build_cnn", *case)
@@ -148,7 +135,7 @@ def test_build_cnn_layers(student, case):
                            "convolution block")
 
 
-@cases(BUILD_CASES, fresh=lambda rng: _build_cases(rng, 1))
+@cases(BUILD_CASES, fresh=lambda rng: C.build_cases(rng, 1), kind=C.build_kind)
 def test_build_cnn_output(student, case):
     """build_cnn ends with n_classes units and a softmax, so it outputs one probability per class."""
     got = _build(student, "build_cnn", *case)
@@ -167,7 +154,7 @@ def test_build_cnn_output(student, case):
                            "activation='softmax' so the outputs are class probabilities")
 
 
-@cases(BUILD_CASES, fresh=lambda rng: _build_cases(rng, 1))
+@cases(BUILD_CASES, fresh=lambda rng: C.build_cases(rng, 1), kind=C.build_kind)
 def test_build_cnn_size(student, case):
     """build_cnn takes images of input_shape and has at most 150,000 parameters."""
     got = _build(student, "build_cnn", *case)
@@ -182,7 +169,7 @@ def test_build_cnn_size(student, case):
                            "Flatten or use fewer filters or Dense units")
 
 
-@cases(BUILD_CASES[:2], fresh=lambda rng: _build_cases(rng, 1))
+@cases(BUILD_CASES[:2], fresh=lambda rng: C.build_cases(rng, 1), kind=C.build_kind)
 def test_build_cnn_compiled(student, case):
     """build_cnn returns a compiled model whose loss fits integer labels (sparse_categorical_crossentropy)."""
     got = _build(student, "build_cnn", *case)
@@ -204,7 +191,7 @@ def test_build_cnn_compiled(student, case):
 # -- build_cnn_functional --------------------------------------------------------------------------
 
 
-@cases(FUNCTIONAL_CASES, fresh=lambda rng: _build_cases(rng, 1))
+@cases(FUNCTIONAL_CASES, fresh=lambda rng: C.build_cases(rng, 1), kind=C.build_kind)
 def test_build_cnn_functional_api(student, case):
     """build_cnn_functional returns a compiled keras.Model built with the Functional API (not a Sequential)."""
     got = _build(student, "build_cnn_functional", *case)
@@ -218,7 +205,7 @@ def test_build_cnn_functional_api(student, case):
 
 
 @pytest.mark.relies_on("build_cnn", "build_cnn_layers", "build_cnn_output", "build_cnn_size", "build_cnn_compiled")
-@cases(FUNCTIONAL_CASES, fresh=lambda rng: _build_cases(rng, 1))
+@cases(FUNCTIONAL_CASES, fresh=lambda rng: C.build_cases(rng, 1), kind=C.build_kind)
 def test_build_cnn_functional_same(student, case):
     """build_cnn_functional has the same layer types, in the same order, and the same parameter count as build_cnn."""
     functional = _build(student, "build_cnn_functional", *case).value
@@ -309,139 +296,6 @@ def test_train_digits_accuracy(student, level):
 # as architecture and weights: a correct predict_classes earns its points whatever build_cnn did.
 
 
-@functools.cache
-def _grader_model(seed: int) -> KerasModelSpec:
-    images = P.shapes_grader_set()[0]
-    return grader_model.spec(np.random.default_rng([SEED, seed]), images[:60])
-
-
-@functools.cache
-def _grader_probs(seed: int, indices: tuple[int, ...]) -> np.ndarray:
-    """The grader model's probabilities on some of the grader's shapes (numpy, float64)."""
-    model, images = _grader_model(seed), P.shapes_grader_set()[0]
-    return np.stack([grader_model.activations(model, images[i])["probs"] for i in indices])
-
-
-def _predict_cases(source: str | np.random.Generator, sizes: tuple[int, ...] = (1, 7, 40, 3)) -> list[dict]:
-    """One model seed, and batches of images the model separates clearly (top-2 margin over 1e-3)."""
-    rng = _rng(source)
-    seed = int(rng.integers(0, 2**31))
-    candidates = tuple(int(i) for i in np.sort(rng.choice(P.SHAPES_GRADER_SIZE, 2 * sum(sizes), replace=False)))
-    probs = np.sort(_grader_probs(seed, candidates), axis=1)
-    clear = np.asarray(candidates)[probs[:, -1] - probs[:, -2] > 1e-3]
-    return [{"model": seed, "index": tuple(int(i) for i in np.sort(rng.choice(clear, n, replace=False))),
-             "float64": i % 4 == 3} for i, n in enumerate(sizes)]
-
-
-PREDICT_CASES = _predict_cases("predict_classes_labels")
-
-
-@cases(PREDICT_CASES, fresh=lambda rng: _predict_cases(rng, (5, 12)))
-def test_predict_classes_labels(student, case):
-    """predict_classes(model, images) returns the int label of the most probable class of each image
-    (1 to 40 images, float32 and float64), on a small model the grader supplies."""
-    images = P.shapes_grader_set()[0][list(case["index"])]
-    if case["float64"]:
-        images = images.astype(np.float64)
-    probs = _grader_probs(case["model"], case["index"])
-    got = student.call("predict_classes", _grader_model(case["model"]), images)
-    call = f"predict_classes(model, images of shape {images.shape}, {images.dtype})"
-    expected = np.argmax(probs, axis=1)
-    try:
-        expect_array(got, expected, call=call, atol=0, rtol=0, require_ndarray=True)
-    except CheckFailure as exc:
-        # The model runs in float32 in the kernel and in float64 here: known mistakes that return
-        # probabilities match within a float tolerance.
-        mistake = first_mistake(M["predict_classes"], (probs,), got.value, _close)
-        failure = CheckFailure(f"{exc}{hint_text(mistake)}", mistake_id=mistake.id if mistake else "")
-        raise _with_misclassified(failure, images, expected, got.value, call) from None
-    if np.asarray(got.value).dtype.kind not in "iu":
-        raise CheckFailure(f"{call} returned {np.asarray(got.value).dtype} labels; return ints (argmax gives them)")
-
-
-# -- confusion_matrix ------------------------------------------------------------------------------
-
-
-def _confusion_cases(source: str | np.random.Generator = "confusion_matrix_counts", count: int = 8
-                     ) -> list[tuple[Any, Any, int]]:
-    rng = _rng(source)
-    cases: list[tuple[Any, Any, int]] = []
-    for i in range(count):
-        n_classes = int(rng.integers(2, 9))
-        n = int(rng.integers(5, 60))
-        # Some classes never occur (their row and column must still be there).
-        used = int(rng.integers(1, n_classes + 1)) if i % 3 == 0 else n_classes
-        y_true = rng.integers(0, used, n)
-        y_pred = np.where(rng.random(n) < 0.6, y_true, rng.integers(0, used, n))
-        if i % 4 == 1:
-            y_true, y_pred = y_true.tolist(), y_pred.tolist()
-        elif i % 4 == 2:
-            y_true, y_pred = y_true.astype(np.int32), y_pred.astype(np.uint8)
-        cases.append((y_true, y_pred, n_classes))
-    return cases
-
-
-CONFUSION_CASES = _confusion_cases()
-
-
-@cases(CONFUSION_CASES, fresh=lambda rng: _confusion_cases(rng, 2))
-def test_confusion_matrix_counts(student, case):
-    """confusion_matrix counts true classes on rows and predictions on columns, for lists, int arrays
-    and classes that never occur."""
-    y_true, y_pred, n_classes = case
-    got = student.call("confusion_matrix", y_true, y_pred, n_classes)
-    kind = "list" if isinstance(y_true, list) else f"{np.asarray(y_true).dtype} array"
-    expect_array(got, ref.confusion_matrix(y_true, y_pred, n_classes), atol=0, rtol=0,
-                 call=f"confusion_matrix({len(y_true)} labels as a {kind}, n_classes={n_classes})",
-                 mistakes=M["confusion_matrix"], args=(y_true, y_pred, n_classes))
-
-
-BANNED_SKLEARN = {"scikit-learn": ("sklearn",)}
-
-
-def _sklearn_aliases(student) -> set[str]:
-    """Names the student imported from scikit-learn anywhere (e.g. `from sklearn.metrics import ... as cm`)."""
-    import ast
-
-    names: set[str] = set()
-    for cell in student.cells:
-        try:
-            tree = ast.parse("\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                                       for line in cell.source.splitlines()))
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sklearn":
-                names.update(alias.asname or alias.name for alias in node.names)
-    return names
-
-
-@cases(CONFUSION_CASES[1:2], fresh=lambda rng: _confusion_cases(rng, 2)[1:])
-def test_confusion_matrix_no_sklearn(student, case):
-    """confusion_matrix is computed with numpy, without scikit-learn."""
-    y_true, y_pred, n_classes = case
-    got = student.call("confusion_matrix", y_true, y_pred, n_classes)
-    expect_array(got, ref.confusion_matrix(y_true, y_pred, n_classes), atol=0, rtol=0,
-                 call=f"confusion_matrix({len(y_true)} labels, n_classes={n_classes})",
-                 mistakes=M["confusion_matrix"], args=(y_true, y_pred, n_classes))
-    functions = student.defined_functions()
-    used = banned_library_use(functions, "confusion_matrix", (), BANNED_SKLEARN)
-    fn = functions.get("confusion_matrix")
-    if fn is not None and not used:
-        import ast
-
-        referenced = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
-        # The notebook imports load_digits itself; only names the function uses count.
-        if referenced & (_sklearn_aliases(student) - {"load_digits"}):
-            used = ["scikit-learn"]
-    if used:
-        raise CheckFailure("confusion_matrix uses scikit-learn, which this task asks you not to use: count the "
-                           "pairs with numpy (np.zeros and a loop, or np.add.at)")
-
-
-# -- feature_maps ----------------------------------------------------------------------------------
-# Graded on the grader's model too; its layers' activations are recomputed in numpy.
-
 def _close(got: Any, wrong: Any) -> bool:
     got, wrong = np.asarray(got), np.asarray(wrong)
     return got.shape == wrong.shape and got.dtype.kind in "biuf" and bool(np.allclose(got, wrong, rtol=1e-4, atol=1e-5))
@@ -458,31 +312,91 @@ def _with_misclassified(failure: CheckFailure, images: np.ndarray, expected: np.
                         [f"expected {expected[i]}, yours {labels[i]}" for i in wrong], title=call)
 
 
-FEATURE_LAYERS = ("conv", "pool", "probs")
+@cases(PREDICT_CASES, fresh=C.predict_cases, kind=C.predict_kind)
+def test_predict_classes_labels(student, case):
+    """predict_classes(model, images) returns the int label of the most probable class of each image
+    (1 to 40 images, float32 and float64), on a small model the grader supplies."""
+    images = P.shapes_grader_set()[0][list(case["index"])]
+    if case["float64"]:
+        images = images.astype(np.float64)
+    probs = C.grader_probs(case["model"], case["index"])
+    got = student.call("predict_classes", C.grader_model_spec(case["model"]), images)
+    call = f"predict_classes(model, images of shape {images.shape}, {images.dtype})"
+    expected = np.argmax(probs, axis=1)
+    try:
+        expect_array(got, expected, call=call, atol=0, rtol=0, require_ndarray=True)
+    except CheckFailure as exc:
+        # The mistakes take the model's probabilities, not the call's arguments; it runs in float32
+        # in the kernel and in float64 here, so they match within a float tolerance.
+        found = matching_mistakes(CHECK.mistakes_of("predict_classes"), (probs,), None, got.value, _close)
+        raise _with_misclassified(CheckFailure.naming(exc.base, found), images, expected, got.value, call) from None
+    if np.asarray(got.value).dtype.kind not in "iu":
+        raise CheckFailure(f"{call} returned {np.asarray(got.value).dtype} labels; return ints (argmax gives them)")
 
 
-def _feature_cases(source: str | np.random.Generator, count: int) -> list[dict]:
-    rng = _rng(source)
-    seed = int(rng.integers(0, 2**31))
-    images = [int(i) for i in rng.choice(P.SHAPES_GRADER_SIZE, -(-count // 3), replace=False)]
-    return [{"model": seed, "image": images[i // 3], "layer": FEATURE_LAYERS[i % 3]} for i in range(count)]
+# -- confusion_matrix ------------------------------------------------------------------------------
 
 
-FEATURE_CASES = _feature_cases("feature_maps_values", 6)
+@cases(CONFUSION_CASES, fresh=lambda rng: C.confusion_cases(rng, 2), kind=C.confusion_kind)
+def test_confusion_matrix_counts(student, case):
+    """confusion_matrix counts true classes on rows and predictions on columns, for lists, int arrays
+    and classes that never occur."""
+    CHECK.expect_call(student, "confusion_matrix", *case, atol=0, rtol=0)
 
 
-@cases(FEATURE_CASES, fresh=lambda rng: _feature_cases(rng, 3),
+BANNED_SKLEARN = {"scikit-learn": ("sklearn",)}
+
+
+def _sklearn_aliases(student) -> set[str]:
+    """Names the student imported from scikit-learn anywhere (e.g. `from sklearn.metrics import ... as cm`)."""
+    names: set[str] = set()
+    for cell in student.cells:
+        try:
+            tree = ast.parse("\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                                       for line in cell.source.splitlines()))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sklearn":
+                names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+@cases(CONFUSION_CASES[1:2], fresh=lambda rng: C.confusion_cases(rng, 2)[1:], kind=C.confusion_kind)
+def test_confusion_matrix_no_sklearn(student, case):
+    """confusion_matrix is computed with numpy, without scikit-learn."""
+    CHECK.expect_call(student, "confusion_matrix", *case, atol=0, rtol=0)
+    functions = student.defined_functions()
+    used = banned_library_use(functions, "confusion_matrix", (), BANNED_SKLEARN)
+    fn = functions.get("confusion_matrix")
+    if fn is not None and not used:
+        referenced = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+        # The notebook imports load_digits itself; only names the function uses count.
+        if referenced & (_sklearn_aliases(student) - {"load_digits"}):
+            used = ["scikit-learn"]
+    if used:
+        raise CheckFailure("confusion_matrix uses scikit-learn, which this task asks you not to use: count the "
+                           "pairs with numpy (np.zeros and a loop, or np.add.at)")
+
+
+# -- feature_maps ----------------------------------------------------------------------------------
+# Graded on the grader's model too; its layers' activations are recomputed in numpy.
+
+
+@cases(FEATURE_CASES, fresh=lambda rng: C.feature_cases(rng, 3), kind=lambda case: case["layer"],
        ids=[f"image{c['image']}_{c['layer']}" for c in FEATURE_CASES])
 def test_feature_maps_values(student, case):
     """feature_maps(model, image, name) equals that layer's activations (a Conv2D, the pooling after
     it, the output layer), without the batch axis, on a small model the grader supplies."""
     image = P.shapes_grader_set()[0][case["image"]]
-    model, name = _grader_model(case["model"]), case["layer"]
+    model, name = C.grader_model_spec(case["model"]), case["layer"]
     expected = grader_model.activations(model, image)
     try:
         got = student.call("feature_maps", model, image, name)
     except StudentError as exc:
-        if exc.kind == "raised" and "has never been called and thus has no defined input" in exc.exc_message:
+        # Keras 3 raises AttributeError for `model.input` of a Sequential model never called on a tensor.
+        code = student.defined_functions().get("feature_maps")
+        if exc.raised("AttributeError") and code is not None and "input" in referenced_names(code)[1]:
             raise CheckFailure(f"{exc} Likely mistake: Keras 3 Sequential models have no `model.input`; "
                                "use `model.inputs`.", mistake_id="keras3_model_input") from None
         raise
@@ -506,50 +420,17 @@ def test_feature_maps_values(student, case):
 # -- prepare_digits --------------------------------------------------------------------------------
 
 
-def _digits_cases(source: str | np.random.Generator = "prepare_digits_values", count: int = 4) -> list[np.ndarray]:
-    rng = _rng(source)
-    cases = []
-    for dtype in (np.float64, np.int64, np.uint8, np.float64)[:count]:
-        images = rng.integers(0, 17, (int(rng.integers(1, 6)), 8, 8)).astype(dtype)
-        images[0, 0, 0], images[0, -1, -1] = 16, 0  # the full range is always present
-        cases.append(images)
-    return cases
-
-
-DIGITS_CASES = _digits_cases()
-
-
-@cases(DIGITS_CASES, fresh=lambda rng: _digits_cases(rng, 2), argname="images")
+@cases(DIGITS_CASES, fresh=lambda rng: C.digits_cases(rng, 2), kind=C.digits_kind, argname="images")
 def test_prepare_digits_values(student, images):
     """prepare_digits gives (N, 16, 16, 1) floats in [0, 1]: scaled by 1/16, each pixel repeated 2x2, channels axis added."""
-    got = student.call("prepare_digits", images)
-    expect_array(got, ref.prepare_digits(images), call=f"prepare_digits(images {images.shape}, {images.dtype})",
-                 rtol=1e-6, atol=1e-6, mistakes=M["prepare_digits"], args=(images,),
-                 require_ndarray=True, require_float=True)
+    CHECK.expect_call(student, "prepare_digits", images, rtol=1e-6, atol=1e-6, require_ndarray=True,
+                      require_float=True)
 
 
 # -- split_holdout ---------------------------------------------------------------------------------
 
 
-def _split_cases(source: str | np.random.Generator = "split_holdout_indices", count: int = 5
-                 ) -> list[tuple[int, float, int]]:
-    rng = _rng(source)
-    return [(int(rng.integers(10, 400)), float(rng.choice([0.1, 0.2, 0.25, 0.3, 0.5])), int(rng.integers(0, 1000)))
-            for _ in range(count)]
-
-
-SPLIT_CASES = _split_cases()
-
-
-def _split_mistake(got: tuple[np.ndarray, np.ndarray], case: tuple[int, float, int]) -> Mistake | None:
-    for row in M["split_holdout"]:
-        train, test = row.fn(*case)
-        if all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(got, (train, test), strict=True)):
-            return row
-    return None
-
-
-@cases(SPLIT_CASES, fresh=lambda rng: _split_cases(rng, 2))
+@cases(SPLIT_CASES, fresh=lambda rng: C.split_cases(rng, 2), kind=C.split_kind)
 def test_split_holdout_indices(student, case):
     """split_holdout returns disjoint (train_idx, test_idx) covering 0..n-1, the test set being the
     first round(test_fraction*n) of the seeded permutation."""
@@ -557,20 +438,15 @@ def test_split_holdout_indices(student, case):
     got = student.call("split_holdout", n, test_fraction=fraction, seed=seed)
     call = f"split_holdout({n}, test_fraction={fraction}, seed=<a seed>)"
     value = got.value
-    if not isinstance(value, list) or len(value) != 2:
-        raise CheckFailure(f"{call} returned a {got.type_name}; return a tuple (train_idx, test_idx)")
-    train, test = (np.asarray(v) for v in value)
-    want_train, want_test = ref.split_holdout(n, fraction, seed)
-    if train.shape == want_train.shape and test.shape == want_test.shape and np.array_equal(train, want_train) \
-            and np.array_equal(test, want_test):
-        return
-    mistake = _split_mistake((train, test), case)
-    hint, named = hint_text(mistake), {"mistake_id": mistake.id if mistake else ""}
-    if train.ndim == 1 and test.ndim == 1 and np.intersect1d(train, test).size:
-        raise CheckFailure(f"{call}: {np.intersect1d(train, test).size} index(es) are in both the training "
-                           f"and the test set, so the test set is not held out.{hint}", **named)
-    for label, arr, want in (("test_idx", test, want_test), ("train_idx", train, want_train)):
-        expect_array(Returned(arr, "numpy.ndarray", []), want, call=f"{call} {label}", atol=0, rtol=0)
-    raise CheckFailure(f"{call} differs from the expected split.{hint}", **named)
+    if isinstance(value, list) and len(value) == 2 and all(np.ndim(v) == 1 for v in value):
+        shared = np.intersect1d(*value).size
+        if shared:
+            found = matching_mistakes(CHECK.mistakes_of("split_holdout"), case, None, value, _all_equal)
+            raise CheckFailure.naming(f"{call}: {shared} index(es) are in both the training and the test set, so "
+                                      "the test set is not held out.", found)
+    CHECK.expect_returned(got, "split_holdout", n, test_fraction=fraction, seed=seed, atol=0, rtol=0, describe=call,
+                          parts=("train_idx", "test_idx"))
 
 
+def _all_equal(got: Any, wrong: Any) -> bool:
+    return all(np.shape(a) == np.shape(b) and np.array_equal(a, b) for a, b in zip(got, wrong, strict=True))

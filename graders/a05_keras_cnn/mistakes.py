@@ -5,7 +5,8 @@ the grader replays (listed per function below) and returns what a student who ma
 returns. The first row whose output equals the student's wins. Hints never contain expected values.
 
 - predict_classes: `fn(probabilities)`, the model's own output for the same images.
-- confusion_matrix, prepare_digits, split_holdout: the student function's own arguments.
+- confusion_matrix, prepare_digits, split_holdout: the student function's own arguments, under the
+  same names (the graders replay keyword arguments).
 """
 
 from __future__ import annotations
@@ -81,17 +82,22 @@ def _n_test(n: int, fraction: float) -> int:
     return int(round(fraction * n))
 
 
+def _split_at(n: int, seed: int, cut: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the first `cut` indices of the permutation, the rest)."""
+    return _perm(n, seed)[:cut], _perm(n, seed)[cut:]
+
+
 SPLIT: list[Row] = [
     ("leaky", "the training indices include the test indices: the model would be tested on images it "
      "trained on; train on the rest of the permutation only.",
-     lambda n, f=0.25, s=0: (_perm(n, s), _perm(n, s)[:_n_test(n, f)])),
+     lambda n, test_fraction=0.25, seed=0: (_perm(n, seed), _perm(n, seed)[:_n_test(n, test_fraction)])),
     ("swapped", "train and test are swapped: the test set is the first round(test_fraction * n) indices.",
-     lambda n, f=0.25, s=0: (_perm(n, s)[:_n_test(n, f)], _perm(n, s)[_n_test(n, f):])),
+     lambda n, test_fraction=0.25, seed=0: _split_at(n, seed, _n_test(n, test_fraction))),
     ("test_at_end", "the test set must be the first round(test_fraction * n) indices of the permutation, "
      "not the last ones.",
-     lambda n, f=0.25, s=0: (_perm(n, s)[:n - _n_test(n, f)], _perm(n, s)[n - _n_test(n, f):])),
+     lambda n, test_fraction=0.25, seed=0: _split_at(n, seed, n - _n_test(n, test_fraction))),
     ("not_shuffled", "the indices were not shuffled: use np.random.default_rng(seed).permutation(n).",
-     lambda n, f=0.25, s=0: (np.arange(_n_test(n, f), n), np.arange(_n_test(n, f)))),
+     lambda n, test_fraction=0.25, seed=0: (np.arange(_n_test(n, test_fraction), n), np.arange(_n_test(n, test_fraction)))),
 ]
 
 MISTAKES: dict[str, list[Row]] = {

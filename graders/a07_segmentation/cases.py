@@ -293,10 +293,15 @@ def label_kind(case: tuple) -> tuple[str, ...]:
     """Axes, dtype, and how many classes are absent from both maps (their IoU and Dice are NaN)."""
     y_true, y_pred, n_classes = case
     absent = n_classes - len(np.union1d(np.unique(y_true), np.unique(y_pred)))
-    return (f"{y_true.ndim} axes", str(y_true.dtype),
+    return (f"{y_true.ndim}-D maps", str(y_true.dtype),
             "one class absent from both maps" if absent == 1 else "several classes absent from both maps")
 
 
 def unet_kind(case: dict[str, Any]) -> tuple[str, ...]:
-    return (f"depth {case['depth']}", "skips" if case["skips"] else "no skips",
+    """One level or several (a U-Net is built in the kernel for each case, so depths 2 and 3 are one kind)."""
+    return ("depth 1" if case["depth"] == 1 else "depth 2 or more", "skips" if case["skips"] else "no skips",
             "any input size (None)" if case["input_shape"][0] is None else "a fixed input size")
+
+
+def param_kind(case: dict[str, Any]) -> tuple[str, ...]:
+    return (f"depth {case['depth']}", "skips" if case["skips"] else "no skips")

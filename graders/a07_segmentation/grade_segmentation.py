@@ -213,7 +213,7 @@ def test_dice_per_class_values(student, case):
 # -- unet_param_count ------------------------------------------------------------------------------
 
 
-@cases(PARAM_CASES, fresh=lambda rng: C.unet_cases(rng, 2), kind=lambda case: C.unet_kind(case)[:2])
+@cases(PARAM_CASES, fresh=lambda rng: C.unet_cases(rng, 2), kind=C.param_kind)
 def test_unet_param_count_values(student, case):
     """unet_param_count equals build_unet(...).count_params(): depth 1-3, other filter counts, input
     channels and classes, with and without skips."""
