@@ -32,7 +32,8 @@ def test_a_coincidence_on_one_case_of_many_names_nothing():
 
 
 def test_a_single_failed_case_keeps_its_mistake():
-    assert named_mistake([_failure("a.", STRIDE)]) == ("stride_ignored", "a. Likely mistake: The stride of earlier layers is ignored.")
+    expected = ("stride_ignored", "a. Likely mistake: The stride of earlier layers is ignored.")
+    assert named_mistake([_failure("a.", STRIDE)]) == expected
 
 
 def test_the_shown_case_is_one_the_mistake_reproduces():
