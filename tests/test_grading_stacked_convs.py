@@ -72,6 +72,7 @@ def test_receptive_field_cases_include_early_strides_and_omitted_keys() -> None:
 
 def test_grader_cases_never_reuse_the_notebooks_examples() -> None:
     visible_shapes = {(100, 100, 3), (15, 20, 3), (10, 10, 2), (12, 10, 2), (9, 11, 2)}
+    assert visible_shapes == C.NOTEBOOK_SHAPES
     assert not visible_shapes & {tuple(shape) for shape, _ in _all_specs()}
 
 

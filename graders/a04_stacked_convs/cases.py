@@ -1,56 +1,65 @@
-"""Seeded hidden cases of assignment 04_stacked_convs (shared by the graders and the reference tests).
+"""Seeded hidden cases of assignment 04_stacked_convs (shared by the graders and the reference tests),
+the reference they are checked against, and the kinds of case.
 
-Every generator takes a name and draws from its own seeded generator, so cases are reproducible and
-never the notebook's examples. Specs are random but always cover the structures the issue asks for:
-several channels, spatial maps larger than 1x1, omitted strides, negative values, dropout, pooling
-before flatten, "same" padding with strides, and a stride > 1 before a later kernel.
+Every builder takes a case-list name (the fixed cases, from its own seeded generator, reproducible and
+never the notebook's examples) or a submission's generator (its fresh cases, every attribute the fixed
+list varies by position drawn at random). Specs are random but always cover the structures the issue
+asks for: several channels, spatial maps larger than 1x1, omitted strides, negative values, dropout,
+pooling before flatten, "same" padding with strides, and a stride > 1 before a later kernel.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from convlab.checking.calls import Checker
+from graders.a04_stacked_convs.mistakes import MISTAKES
 from solutions import stacked_convs as ref
 
-SEED = 20260404
+CHECK = Checker(reference=ref, mistakes=MISTAKES, seed=20260404)
 ACTIVATIONS = (None, "linear", "relu", "tanh", "sigmoid")
+Source = str | np.random.Generator
 
 
-def rng_for(name: str | np.random.Generator) -> np.random.Generator:
-    """The fixed cases' generator for a name; a submission's generator (fresh cases) passes through."""
-    if isinstance(name, np.random.Generator):
-        return name
-    return np.random.default_rng([SEED, sum(map(ord, name)), len(name)])
+def _fresh(source: Source) -> bool:
+    return not isinstance(source, str)
 
 
 # -- conv_stack -------------------------------------------------------------------------------------
 
 
-def conv_stack_cases(name: str | np.random.Generator, count: int, typed: bool = False) -> list[tuple[object, list]]:
+def conv_stack_cases(name: Source, count: int, typed: bool = False) -> list[tuple[object, list]]:
     """(images, layers): 1-3 layers, several channels, square and non-square kernels."""
-    rng = rng_for(name)
+    rng = CHECK.rng(name)
+    fresh = _fresh(name)
     cases = []
     for i in range(count):
         n, h, w = int(rng.integers(1, 4)), int(rng.integers(7, 12)), int(rng.integers(7, 12))
         c = int(rng.integers(2, 4))
-        depth = 1 + i % 3 if not typed else int(rng.integers(1, 3))
+        depth = int(rng.integers(1, 3)) if typed else int(rng.integers(1, 4)) if fresh else 1 + i % 3
+        # What the fixed list varies by position: the input type, a first layer without bias, 3x3 kernels.
+        kind = int(rng.integers(3)) if fresh else i % 3
+        square = rng.random() < 0.25 if fresh else i % 4 == 0
         layers = []
         c_in = c
         for d in range(depth):
             kh, kw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
-            if i % 4 == 0:
+            if square:
                 kh = kw = 3
             c_out = int(rng.integers(2, 5))
             kernel = rng.normal(size=(kh, kw, c_in, c_out)).round(3)
-            bias = None if (typed and d == 0 and i % 3 == 2) else rng.normal(size=c_out).round(3)
-            activation = ACTIVATIONS[(i + d) % len(ACTIVATIONS)] if not typed else "relu"
+            bias = None if (typed and d == 0 and kind == 2) else rng.normal(size=c_out).round(3)
+            if typed:
+                activation = "relu"
+            else:
+                activation = ACTIVATIONS[int(rng.integers(len(ACTIVATIONS))) if fresh else (i + d) % len(ACTIVATIONS)]
             layers.append((kernel, bias, activation))
             c_in = c_out
-        if typed and i % 3 == 0:
+        if typed and kind == 0:
             images: object = rng.integers(0, 256, size=(n, h, w, c)).astype(np.uint8)
             # Scale kernels down so that pixel values of 0..255 stay in a readable range.
             layers = [(k / 50, b, a) for k, b, a in layers]
-        elif typed and i % 3 == 1:
+        elif typed and kind == 1:
             images = rng.normal(size=(n, h, w, c)).astype(np.float32)
             layers = [(k.astype(np.float32), None if b is None else b.astype(np.float32), a) for k, b, a in layers]
         elif typed:
@@ -64,9 +73,9 @@ def conv_stack_cases(name: str | np.random.Generator, count: int, typed: bool = 
 # -- receptive_field -------------------------------------------------------------------------------
 
 
-def receptive_field_cases(name: str | np.random.Generator, count: int, defaults: bool = False) -> list[list[dict]]:
+def receptive_field_cases(name: Source, count: int, defaults: bool = False) -> list[list[dict]]:
     """Random stacks of 1-5 conv / pooling layers; strides > 1 before later kernels."""
-    rng = rng_for(name)
+    rng = CHECK.rng(name)
     cases = []
     for i in range(count):
         layers = []
@@ -78,7 +87,7 @@ def receptive_field_cases(name: str | np.random.Generator, count: int, defaults:
                 continue
             layer = {"kernel_size": int(rng.integers(2, 6)), "strides": int(rng.integers(1, 4)),
                      "dilation_rate": int(rng.integers(1, 4))}
-            if j == 0 and i % 2 == 0:
+            if j == 0 and (rng.random() < 0.5 if _fresh(name) else i % 2 == 0):
                 layer["strides"] = max(layer["strides"], 2)  # an early stride scales later kernels
             if defaults:
                 for key in ("strides", "dilation_rate"):
@@ -110,22 +119,26 @@ def impulse_receptive_field(layers: list[dict]) -> tuple[int, int]:
 # -- pooling ---------------------------------------------------------------------------------------
 
 
-def pool_cases(name: str | np.random.Generator, count: int, padding: str) -> list[dict]:
+def pool_cases(name: Source, count: int, padding: str) -> list[dict]:
     """kwargs for max_pool2d / avg_pool2d: strides omitted, None or given; many negative values."""
-    rng = rng_for(name)
+    rng = CHECK.rng(name)
+    fresh = _fresh(name)
     cases = []
     for i in range(count):
         n, h, w, c = int(rng.integers(1, 3)), int(rng.integers(4, 10)), int(rng.integers(4, 10)), int(rng.integers(2, 4))
         x = rng.normal(size=(n, h, w, c)).round(3)
-        if i % 2 == 0:
+        # What the fixed list varies by position: all negative values, how strides are given, float32.
+        negative, strides, float32 = ((rng.random() < 0.5, int(rng.integers(3)), rng.random() < 0.25) if fresh
+                                      else (i % 2 == 0, i % 3, i % 5 == 4))
+        if negative:
             x = -np.abs(x) - 0.1  # all negative: zero padding would win every border window
         pool = int(rng.integers(2, 4))
         case: dict = {"x": x, "pool_size": pool, "padding": padding}
-        if i % 3 == 1:
+        if strides == 1:
             case["strides"] = None
-        elif i % 3 == 2:
+        elif strides == 2:
             case["strides"] = int(rng.integers(1, 4))
-        if i % 5 == 4:
+        if float32:
             case["x"] = x.astype(np.float32)
         cases.append(case)
     return cases
@@ -160,6 +173,9 @@ def _pool(rng: np.random.Generator, kind: str, same: bool, omit_strides: bool) -
     return layer
 
 
+# The input shapes of the notebook's examples, which hidden cases never use.
+NOTEBOOK_SHAPES = {(100, 100, 3), (15, 20, 3), (10, 10, 2), (12, 10, 2), (9, 11, 2)}
+
 # Layer structures cycled through by spec_cases: each lists what its spec must contain.
 TEMPLATES = (
     ("conv", "conv_strided", "flatten", "dense"),
@@ -191,17 +207,16 @@ def random_spec(rng: np.random.Generator, template: tuple[str, ...]) -> list[dic
     return spec
 
 
-def spec_cases(name: str | np.random.Generator, count: int,
-               flatten: bool = True) -> list[tuple[tuple[int, int, int], list[dict]]]:
+def spec_cases(name: Source, count: int, flatten: bool = True) -> list[tuple[tuple[int, int, int], list[dict]]]:
     """(input_shape, spec) pairs; every map before flatten is larger than 1x1 with >= 2 channels.
 
-    flatten=False keeps only the conv / pooling part of each template.
+    flatten=False keeps only the conv / pooling part of each template (fresh cases: any template).
     """
-    rng = rng_for(name)
+    rng = CHECK.rng(name)
     cases = []
     i = 0
     while len(cases) < count:
-        template = TEMPLATES[i % len(TEMPLATES)]
+        template = TEMPLATES[int(rng.integers(len(TEMPLATES))) if _fresh(name) else i % len(TEMPLATES)]
         i += 1
         if not flatten:
             template = tuple(p for p in template if p.startswith(("conv", "maxpool", "avgpool")))
@@ -209,7 +224,8 @@ def spec_cases(name: str | np.random.Generator, count: int,
         spec = random_spec(rng, template)
         shapes = ref.output_shapes(input_shape, spec)
         maps = [s for s in shapes if len(s) == 3]
-        if all(s[0] >= 1 and s[1] >= 1 for s in maps) and maps[-1][0] * maps[-1][1] > 1:
+        fits = all(s[0] >= 1 and s[1] >= 1 for s in maps) and maps[-1][0] * maps[-1][1] > 1
+        if fits and input_shape not in NOTEBOOK_SHAPES:
             cases.append((input_shape, spec))
     return cases
 
@@ -234,9 +250,9 @@ def weights_for(rng: np.random.Generator, input_shape: tuple, spec: list[dict], 
     return [w.astype(np.float32) for w in weights]
 
 
-def forward_cases(name: str | np.random.Generator, count: int) -> list[tuple[np.ndarray, list[np.ndarray], list[dict]]]:
+def forward_cases(name: Source, count: int) -> list[tuple[np.ndarray, list[np.ndarray], list[dict]]]:
     """(x, weights, spec): batches of 2-3 images with negative values and random weights."""
-    rng = rng_for(name if isinstance(name, np.random.Generator) else name + "_weights")
+    rng = CHECK.rng(name if _fresh(name) else name + "_weights")
     cases = []
     for input_shape, spec in spec_cases(name, count):
         n_classes = int(rng.integers(3, 6))
@@ -249,3 +265,65 @@ def layer_params(input_shape: tuple, spec: list[dict]) -> list[int]:
     """Parameters of each spec layer (the differences of count_params over prefixes)."""
     totals = [0] + [ref.count_params(input_shape, spec[: i + 1]) for i in range(len(spec))]
     return [b - a for a, b in zip(totals, totals[1:])]
+
+
+def model_cases(name: Source, count: int) -> list[tuple[tuple[int, int, int], list[dict], int]]:
+    """(input_shape, spec, n_classes) for build_model."""
+    if _fresh(name):
+        return [(shape, spec, int(name.integers(2, 8))) for shape, spec in spec_cases(name, count)]
+    return [(shape, spec, 3 + i % 4) for i, (shape, spec) in enumerate(spec_cases(name, count))]
+
+
+# -- kinds: the ways cases differ, each drawn again among every submission's fresh cases ---------------
+
+
+def stack_kind(case: tuple) -> tuple[str, ...]:
+    images, layers = case
+    kind = "list" if isinstance(images, list) else str(np.asarray(images).dtype)
+    bias = "a layer without bias" if any(b is None for _, b, _ in layers) else "every layer with a bias"
+    square = "3x3 kernels" if all(k.shape[:2] == (3, 3) for k, _, _ in layers) else "other kernels"
+    return (f"images {kind}", bias, square, f"{len(layers)} layer(s)", *(f"activation {a!r}" for _, _, a in layers))
+
+
+def receptive_field_kind(layers: list[dict]) -> tuple[str, ...]:
+    """Whether a dilation, or a stride before a later layer, changes the answer; omitted keys."""
+    dilated = any(layer.get("dilation_rate", 1) > 1 for layer in layers)
+    early = any(layer.get("strides", 1) > 1 for layer in layers[:-1])
+    labels = ["a layer with dilation > 1" if dilated else "no dilation",
+              "a stride > 1 before a later layer" if early else "no stride before a later layer"]
+    if any("strides" not in layer for layer in layers):
+        labels.append("strides omitted")
+    return tuple(labels)
+
+
+def pool_kind(case: dict) -> tuple[str, ...]:
+    strides = ("strides omitted" if "strides" not in case else "strides None" if case["strides"] is None
+               else "strides given")
+    signs = "all values negative" if np.all(case["x"] < 0) else "mixed signs"
+    return strides, signs, str(case["x"].dtype)
+
+
+def spec_features(spec: list[dict]) -> tuple[str, ...]:
+    """What a spec holds that a formula can get wrong: strides, 'same', dilation, defaults, no bias, ..."""
+    labels = set()
+    for layer in spec:
+        kind = layer["type"]
+        if kind == "conv2d":
+            strided, same = layer.get("strides", 1) > 1, layer.get("padding") == "same"
+            labels |= {label for label, present in [
+                ("strided conv", strided), ("'same' conv", same), ("'same' strided conv", strided and same),
+                ("dilated conv", layer.get("dilation_rate", 1) > 1),
+                ("conv with omitted keys", "strides" not in layer or "padding" not in layer),
+                ("conv without bias", layer.get("use_bias") is False)] if present}
+        elif kind.endswith("pool2d"):
+            labels.add(kind)
+            labels |= {f"'{layer['padding']}' pooling", "pooling strides omitted" if "strides" not in layer
+                       else "pooling strides given"}
+        else:
+            labels.add(kind if layer.get("use_bias", True) else f"{kind} without bias")
+    return tuple(sorted(labels))
+
+
+def spec_kind(case: tuple) -> tuple[str, ...]:
+    """Kinds of (input_shape, spec), (input_shape, spec, n_classes) and (x, weights, spec) cases."""
+    return spec_features(next(part for part in case if isinstance(part, list) and isinstance(part[0], dict)))

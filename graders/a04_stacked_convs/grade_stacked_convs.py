@@ -1,8 +1,8 @@
-"""Hidden graders of assignment 04_stacked_convs. One test function per check; cases are parametrized.
+"""Hidden graders of assignment 04_stacked_convs: one `test_<check id>` per check, cases in `cases.py`.
 
-Cases come from `cases.py` (seeded, never the notebook's examples). Expected values come from the
-reference in `solutions/stacked_convs.py`, which `tests/test_reference_stacked_convs.py` proves equal
-to Keras on these very cases, so the grading process never needs TensorFlow.
+Expected values come from the reference in `solutions/stacked_convs.py`, which
+`tests/test_reference_stacked_convs.py` proves equal to Keras on these very cases, so the grading
+process never needs TensorFlow.
 """
 
 from __future__ import annotations
@@ -15,23 +15,13 @@ import pytest
 
 from convlab.checking.banned import banned_calls, banned_use_message
 from convlab.checking.cases import cases
-from convlab.checking.checks import CheckFailure, Mistake, expect_array, expect_int, first_mistake, hint_text, mistakes_from
+from convlab.checking.checks import CheckFailure, matching_mistakes, same_result
 from convlab.checking.pictures import with_picture
 from convlab.runtime.bridge import Returned
 from graders.a04_stacked_convs import NO_KERAS
 from graders.a04_stacked_convs import cases as C
-from graders.a04_stacked_convs.mistakes import MISTAKES
+from graders.a04_stacked_convs.cases import CHECK
 from solutions import stacked_convs as ref
-
-M = {name: mistakes_from(rows) for name, rows in MISTAKES.items()}
-
-
-
-
-def _mistake(value: Any, rows: list, args: tuple) -> Mistake | None:
-    """The known wrong variant that returns `value` on the same inputs, if any."""
-    return first_mistake(rows, args, value)
-
 
 # -- descriptions (inputs are described, never printed in full) ------------------------------------
 
@@ -53,32 +43,35 @@ def _spec_text(spec: list[dict]) -> str:
     return "[" + ", ".join(_layer_text(layer) for layer in spec) + "]"
 
 
+def _failure(base: str, name: str, args: tuple, got: Any) -> CheckFailure:
+    """A failure built by a check's own comparison, naming the mistakes that reproduce `got`."""
+    return CheckFailure.naming(base, matching_mistakes(CHECK.mistakes_of(name), args, None, got, same_result))
+
+
 # -- conv_stack ------------------------------------------------------------------------------------
 
 STACK_VALUES = C.conv_stack_cases("conv_stack_values", 12)
 STACK_INPUTS = C.conv_stack_cases("conv_stack_inputs", 6, typed=True)
 
 
-def _check_stack(student, case: tuple, typed: bool) -> None:
+def _expect_stack(student, case: tuple, typed: bool) -> None:
     images, layers = case
-    got = student.call("conv_stack", images, layers)
     text = "; ".join(f"{k.shape[0]}x{k.shape[1]} kernel, {k.shape[2]}->{k.shape[3]} channels, "
                      f"{'no bias' if b is None else 'bias'}, activation {a!r}" for k, b, a in layers)
-    expect_array(got, ref.conv_stack(images, layers), call=f"conv_stack(images: {_arr(images)}, layers: [{text}])",
-                 rtol=1e-5, atol=1e-5, mistakes=M["conv_stack"], args=(images, layers),
-                 require_ndarray=typed, require_float=typed)
+    CHECK.expect_call(student, "conv_stack", images, layers, describe=f"conv_stack(images: {_arr(images)}, layers: [{text}])",
+                      rtol=1e-5, atol=1e-5, require_ndarray=typed, require_float=typed)
 
 
-@cases(STACK_VALUES, fresh=lambda rng: C.conv_stack_cases(rng, 3))
+@cases(STACK_VALUES, fresh=lambda rng: C.conv_stack_cases(rng, 3), kind=C.stack_kind)
 def test_conv_stack_values(student, case):
     """conv_stack on random stacks of 1-3 layers: several channels, square and non-square kernels, every activation."""
-    _check_stack(student, case, typed=False)
+    _expect_stack(student, case, typed=False)
 
 
-@cases(STACK_INPUTS, fresh=lambda rng: C.conv_stack_cases(rng, 2, typed=True))
+@cases(STACK_INPUTS, fresh=lambda rng: C.conv_stack_cases(rng, 2, typed=True), kind=C.stack_kind)
 def test_conv_stack_inputs(student, case):
     """conv_stack accepts uint8, float32 and list images and a None bias, and returns a float ndarray."""
-    _check_stack(student, case, typed=True)
+    _expect_stack(student, case, typed=True)
 
 
 # -- receptive_field -------------------------------------------------------------------------------
@@ -87,7 +80,8 @@ RF_IMPULSE = C.receptive_field_cases("receptive_field_impulse", 16)
 RF_DEFAULTS = C.receptive_field_cases("receptive_field_defaults", 8, defaults=True)
 
 
-def _check_receptive_field(student, layers: list[dict]) -> None:
+def _expect_receptive_field(student, layers: list[dict]) -> None:
+    """A pair of Python ints equal to a brute-force impulse computation (independent of the reference)."""
     got = student.call("receptive_field", layers)
     call = "receptive_field([" + ", ".join(
         "{" + ", ".join(f"{k}: {v}" for k, v in layer.items()) + "}" for layer in layers) + "])"
@@ -103,24 +97,23 @@ def _check_receptive_field(student, layers: list[dict]) -> None:
         if isinstance(v, bool) or not isinstance(v, int):
             raise CheckFailure(f"{call} returned ({value[0]!r}, {value[1]!r}); both numbers must be Python ints")
         pair.append(v)
-    expected = list(C.impulse_receptive_field(layers))  # brute force, independent of the reference
+    expected = list(C.impulse_receptive_field(layers))
     if pair != expected:
-        mistake = _mistake(pair, M["receptive_field"], (layers,))
-        raise CheckFailure(f"{call}: expected (size, jump) = ({expected[0]}, {expected[1]}), "
-                           f"got ({pair[0]}, {pair[1]}).{hint_text(mistake)}",
-                           mistake_id=mistake.id if mistake else "")
+        raise _failure(f"{call}: expected (size, jump) = ({expected[0]}, {expected[1]}), got ({pair[0]}, {pair[1]}).",
+                       "receptive_field", (layers,), pair)
 
 
-@cases(RF_IMPULSE, fresh=lambda rng: C.receptive_field_cases(rng, 4), argname="layers")
+@cases(RF_IMPULSE, fresh=lambda rng: C.receptive_field_cases(rng, 4), kind=C.receptive_field_kind, argname="layers")
 def test_receptive_field_impulse(student, layers):
     """receptive_field of random conv / pooling stacks (strides, dilations) against a brute-force impulse computation."""
-    _check_receptive_field(student, layers)
+    _expect_receptive_field(student, layers)
 
 
-@cases(RF_DEFAULTS, fresh=lambda rng: C.receptive_field_cases(rng, 2, defaults=True), argname="layers")
+@cases(RF_DEFAULTS, fresh=lambda rng: C.receptive_field_cases(rng, 2, defaults=True), kind=C.receptive_field_kind,
+       argname="layers")
 def test_receptive_field_defaults(student, layers):
     """receptive_field on layers that omit strides or dilation_rate (default 1)."""
-    _check_receptive_field(student, layers)
+    _expect_receptive_field(student, layers)
 
 
 # -- pooling ---------------------------------------------------------------------------------------
@@ -129,41 +122,36 @@ POOLS = {(name, padding): C.pool_cases(f"{name}_{padding}", 8, padding)
          for name in ("max_pool2d", "avg_pool2d") for padding in ("valid", "same")}
 
 
-def _check_pool(student, name: str, case: dict) -> None:
-    got = student.call(name, **case)
+def _expect_pool(student, name: str, case: dict) -> None:
     strides = f"strides={case['strides']}" if "strides" in case else "strides omitted"
     negative = ", all values negative" if np.all(case["x"] < 0) else ""
-    call = (f"{name}(x: {_arr(case['x'])}{negative}, pool_size={case['pool_size']}, {strides}, "
-            f"padding={case['padding']!r})")
-    expected = getattr(ref, name)(**case)
-    try:
-        expect_array(got, expected, call=call, rtol=1e-5, atol=1e-6, mistakes=M[name], kwargs=case)
-    except CheckFailure as exc:
-        raise with_picture(exc, expected, got.value, title=call) from None
+    CHECK.expect_call(student, name, **case, rtol=1e-5, atol=1e-6, picture=with_picture,
+                      describe=(f"{name}(x: {_arr(case['x'])}{negative}, pool_size={case['pool_size']}, {strides}, "
+                                f"padding={case['padding']!r})"))
 
 
-@cases(POOLS["max_pool2d", "valid"], fresh=lambda rng: C.pool_cases(rng, 2, "valid"))
+@cases(POOLS["max_pool2d", "valid"], fresh=lambda rng: C.pool_cases(rng, 2, "valid"), kind=C.pool_kind)
 def test_max_pool2d_valid(student, case):
     """max_pool2d with 'valid' padding: pool sizes 2-3, strides omitted, None or given, several channels."""
-    _check_pool(student, "max_pool2d", case)
+    _expect_pool(student, "max_pool2d", case)
 
 
-@cases(POOLS["max_pool2d", "same"], fresh=lambda rng: C.pool_cases(rng, 2, "same"))
+@cases(POOLS["max_pool2d", "same"], fresh=lambda rng: C.pool_cases(rng, 2, "same"), kind=C.pool_kind)
 def test_max_pool2d_same(student, case):
     """max_pool2d with 'same' padding on negative values: padded pixels never win."""
-    _check_pool(student, "max_pool2d", case)
+    _expect_pool(student, "max_pool2d", case)
 
 
-@cases(POOLS["avg_pool2d", "valid"], fresh=lambda rng: C.pool_cases(rng, 2, "valid"))
+@cases(POOLS["avg_pool2d", "valid"], fresh=lambda rng: C.pool_cases(rng, 2, "valid"), kind=C.pool_kind)
 def test_avg_pool2d_valid(student, case):
     """avg_pool2d with 'valid' padding: pool sizes 2-3, strides omitted, None or given, several channels."""
-    _check_pool(student, "avg_pool2d", case)
+    _expect_pool(student, "avg_pool2d", case)
 
 
-@cases(POOLS["avg_pool2d", "same"], fresh=lambda rng: C.pool_cases(rng, 2, "same"))
+@cases(POOLS["avg_pool2d", "same"], fresh=lambda rng: C.pool_cases(rng, 2, "same"), kind=C.pool_kind)
 def test_avg_pool2d_same(student, case):
     """avg_pool2d with 'same' padding: a border window averages its real pixels only."""
-    _check_pool(student, "avg_pool2d", case)
+    _expect_pool(student, "avg_pool2d", case)
 
 
 # -- output_shapes ---------------------------------------------------------------------------------
@@ -193,20 +181,20 @@ def _as_shapes(got: Returned, call: str, count: int) -> list[tuple[int, ...]]:
     return shapes
 
 
-def _check_shapes(student, input_shape: tuple, spec: list[dict]) -> Returned:
+
+def _expect_shapes(student, input_shape: tuple, spec: list[dict]) -> Returned:
     got = student.call("output_shapes", input_shape, spec)
     call = f"output_shapes({input_shape}, {_spec_text(spec)})"
     shapes = _as_shapes(got, call, len(spec))
     expected = ref.output_shapes(input_shape, spec)
     if shapes != expected:
         first = next(i for i, (a, b) in enumerate(zip(shapes, expected)) if a != b)
-        mistake = _mistake(shapes, M["output_shapes"], (input_shape, spec))
-        raise CheckFailure(f"{call}: layer {first} ({spec[first]['type']}) should output {expected[first]}, "
-                           f"got {shapes[first]}.{hint_text(mistake)}", mistake_id=mistake.id if mistake else "")
+        raise _failure(f"{call}: layer {first} ({spec[first]['type']}) should output {expected[first]}, "
+                       f"got {shapes[first]}.", "output_shapes", (input_shape, spec), shapes)
     return got
 
 
-def _check_no_keras(student, got: Returned, name: str) -> None:
+def _expect_no_keras(student, got: Returned, name: str) -> None:
     uses = banned_calls(student.defined_functions(), name, got.library_calls, banned=NO_KERAS)
     if uses:
         raise CheckFailure(banned_use_message(name, uses, "no Keras model, no Keras function")
@@ -214,23 +202,22 @@ def _check_no_keras(student, got: Returned, name: str) -> None:
                            mistake_id="banned_call:keras")
 
 
-@cases(SHAPES_CONV, fresh=lambda rng: C.spec_cases(rng, 2, flatten=False))
+@cases(SHAPES_CONV, fresh=lambda rng: C.spec_cases(rng, 2, flatten=False), kind=C.spec_kind)
 def test_output_shapes_conv(student, case):
     """output_shapes of conv and pooling stacks: strides, dilations, 'valid' and 'same', omitted keys."""
-    _check_shapes(student, *case)
+    _expect_shapes(student, *case)
 
 
-@cases(SHAPES_NETWORK, fresh=lambda rng: C.spec_cases(rng, 2))
+@cases(SHAPES_NETWORK, fresh=lambda rng: C.spec_cases(rng, 2), kind=C.spec_kind)
 def test_output_shapes_network(student, case):
     """output_shapes of whole networks: conv, pooling, flatten, dense and dropout layers."""
-    _check_shapes(student, *case)
+    _expect_shapes(student, *case)
 
 
-@cases(SHAPES_NETWORK[1:2], fresh=lambda rng: C.spec_cases(rng, 1))
+@cases(SHAPES_NETWORK[1:2], fresh=lambda rng: C.spec_cases(rng, 1), kind=C.spec_kind)
 def test_output_shapes_no_keras(student, case):
     """output_shapes is correct without building a Keras model (no Keras or TensorFlow call)."""
-    got = _check_shapes(student, *case)
-    _check_no_keras(student, got, "output_shapes")
+    _expect_no_keras(student, _expect_shapes(student, *case), "output_shapes")
 
 
 # -- count_params ----------------------------------------------------------------------------------
@@ -239,39 +226,32 @@ PARAMS_CONV = C.spec_cases("count_params_conv", 6, flatten=False)
 PARAMS_NETWORK = C.spec_cases("count_params_network", 8)
 
 
-def _check_params(student, input_shape: tuple, spec: list[dict]) -> Returned:
-    got = student.call("count_params", input_shape, spec)
-    expect_int(got, ref.count_params(input_shape, spec), call=f"count_params({input_shape}, {_spec_text(spec)})",
-               mistakes=M["count_params"], args=(input_shape, spec))
-    return got
+def _expect_params(student, input_shape: tuple, spec: list[dict]) -> Returned:
+    return CHECK.expect_call(student, "count_params", input_shape, spec,
+                             describe=f"count_params({input_shape}, {_spec_text(spec)})")
 
 
-@cases(PARAMS_CONV, fresh=lambda rng: C.spec_cases(rng, 2, flatten=False))
+@cases(PARAMS_CONV, fresh=lambda rng: C.spec_cases(rng, 2, flatten=False), kind=C.spec_kind)
 def test_count_params_conv(student, case):
     """count_params of conv and pooling stacks, with and without biases."""
-    _check_params(student, *case)
+    _expect_params(student, *case)
 
 
-@cases(PARAMS_NETWORK, fresh=lambda rng: C.spec_cases(rng, 2))
+@cases(PARAMS_NETWORK, fresh=lambda rng: C.spec_cases(rng, 2), kind=C.spec_kind)
 def test_count_params_network(student, case):
     """count_params of whole networks: dense layers after flatten, pooling before flatten, dropout."""
-    _check_params(student, *case)
+    _expect_params(student, *case)
 
 
-@cases(PARAMS_NETWORK[2:3], fresh=lambda rng: C.spec_cases(rng, 1))
+@cases(PARAMS_NETWORK[2:3], fresh=lambda rng: C.spec_cases(rng, 1), kind=C.spec_kind)
 def test_count_params_no_keras(student, case):
     """count_params is correct without building a Keras model (no Keras or TensorFlow call)."""
-    got = _check_params(student, *case)
-    _check_no_keras(student, got, "count_params")
+    _expect_no_keras(student, _expect_params(student, *case), "count_params")
 
 
 # -- build_model -----------------------------------------------------------------------------------
 
-MODEL_CASES = [(shape, spec, 3 + i % 4) for i, (shape, spec) in enumerate(C.spec_cases("build_model_layers", 6))]
-
-
-def _fresh_models(rng: np.random.Generator) -> list[tuple]:
-    return [(shape, spec, int(rng.integers(2, 8))) for shape, spec in C.spec_cases(rng, 1)]
+MODEL_CASES = C.model_cases("build_model_layers", 6)
 CLASS_OF = {"conv2d": "Conv2D", "maxpool2d": "MaxPooling2D", "avgpool2d": "AveragePooling2D", "flatten": "Flatten",
             "dense": "Dense", "dropout": "Dropout"}
 ACTIVATION_LAYERS = {"Activation", "ReLU", "Softmax"}
@@ -372,7 +352,7 @@ def _matched_layers(student, case: tuple) -> tuple[str, list[dict], list[dict]]:
     return call, have, want
 
 
-@cases(MODEL_CASES, fresh=_fresh_models)
+@cases(MODEL_CASES, fresh=lambda rng: C.model_cases(rng, 1), kind=C.spec_kind)
 def test_build_model_layers(student, case):
     """build_model: the spec's layers in order with their settings (filters, kernel, strides, padding, units, ...)."""
     call, have, want = _matched_layers(student, case)
@@ -382,7 +362,7 @@ def test_build_model_layers(student, case):
             raise CheckFailure(f"{call}: layer {i} ({h['class']}) has {problem}.")
 
 
-@cases(MODEL_CASES, fresh=_fresh_models)
+@cases(MODEL_CASES, fresh=lambda rng: C.model_cases(rng, 1), kind=C.spec_kind)
 def test_build_model_shapes(student, case):
     """build_model: every layer's output shape and parameter count equal those of the spec's model."""
     call, have, want = _matched_layers(student, case)
@@ -398,7 +378,7 @@ def test_build_model_shapes(student, case):
                                f"expected {w['params']}.")
 
 
-@cases(MODEL_CASES, fresh=_fresh_models)
+@cases(MODEL_CASES, fresh=lambda rng: C.model_cases(rng, 1), kind=C.spec_kind)
 def test_build_model_activations(student, case):
     """build_model: ReLU after every conv and dense layer of the spec, softmax on the output layer."""
     call, have, want = _matched_layers(student, case)
@@ -418,12 +398,10 @@ FORWARD_CONV = C.forward_cases("cnn_forward_conv", 5)
 FORWARD_NETWORK = C.forward_cases("cnn_forward_network", 8)
 
 
-def _check_forward(student, case: tuple) -> None:
+def _expect_forward(student, case: tuple) -> None:
     x, weights, spec = case
-    got = student.call("cnn_forward", x, weights, spec)
-    call = f"cnn_forward(x: {_arr(x)}, weights: {len(weights)} arrays, spec={_spec_text(spec)})"
-    expect_array(got, ref.cnn_forward(x, weights, spec), call=call, rtol=1e-5, atol=1e-5,
-                 mistakes=M["cnn_forward"], args=(x, weights, spec))
+    CHECK.expect_call(student, "cnn_forward", x, weights, spec, rtol=1e-5, atol=1e-5,
+                      describe=f"cnn_forward(x: {_arr(x)}, weights: {len(weights)} arrays, spec={_spec_text(spec)})")
 
 
 # A cnn_forward built on the student's own pooling and conv functions fails when they do.
@@ -441,14 +419,14 @@ def _relies_on_blocks(check):  # noqa: ANN001, ANN202 - a decorator
 
 
 @_relies_on_blocks
-@cases(FORWARD_CONV, fresh=lambda rng: C.forward_cases(rng, 1))
+@cases(FORWARD_CONV, fresh=lambda rng: C.forward_cases(rng, 1), kind=C.spec_kind)
 def test_cnn_forward_conv(student, case):
     """cnn_forward on networks of conv layers (strides, dilation, 'same') then flatten, dense and the softmax output."""
-    _check_forward(student, case)
+    _expect_forward(student, case)
 
 
 @_relies_on_blocks
-@cases(FORWARD_NETWORK, fresh=lambda rng: C.forward_cases(rng, 2))
+@cases(FORWARD_NETWORK, fresh=lambda rng: C.forward_cases(rng, 2), kind=C.spec_kind)
 def test_cnn_forward_network(student, case):
     """cnn_forward on whole networks with pooling, flatten, dropout and dense layers, equal to model.predict."""
-    _check_forward(student, case)
+    _expect_forward(student, case)
