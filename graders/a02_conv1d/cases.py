@@ -187,8 +187,12 @@ def _sizes(n: int, m: int) -> str:
 
 
 def signal_kind(case: tuple) -> tuple[str, ...]:
+    """Mode, size relation and their pairing, the parity of the shorter input per mode ('same'
+    centres on it, and an even length has two centres), and the inputs' types."""
     x, w, mode = case
-    return (f"mode {mode}", _sizes(len(x), len(w)), f"x {_input(x)}", f"w {_input(w)}")
+    sizes, parity = _sizes(len(x), len(w)), "even" if min(len(x), len(w)) % 2 == 0 else "odd"
+    return (f"mode {mode}", sizes, f"{mode}, {sizes}", f"{mode}, shorter input {parity}", f"x {_input(x)}",
+            f"w {_input(w)}")
 
 
 def matrix_kind(case: tuple) -> tuple[str, ...]:
@@ -204,8 +208,16 @@ def length_kind(case: dict) -> tuple[str, ...]:
 
 
 def layer_kind(case: dict) -> tuple[str, ...]:
-    return (f"padding {case['padding']}", str(case["x"].dtype), f"stride {case['stride']}",
-            f"dilation {case['dilation']}", "bias" if case["bias"] is not None else "no bias")
+    """Padding with stride and dilation, the parity of 'same' padding (odd totals put the extra zero
+    on the right, TensorFlow's rule), dtype and bias."""
+    padding, stride, dilation = case["padding"], case["stride"], case["dilation"]
+    steps, k = case["x"].shape[1], case["kernel"].shape[0]
+    labels = [f"padding {padding}", str(case["x"].dtype), f"{padding}, stride {'> 1' if stride > 1 else '1'}",
+              f"{padding}, dilation {'> 1' if dilation > 1 else '1'}", "bias" if case["bias"] is not None else "no bias"]
+    if padding == "same":
+        total = max((-(-steps // stride) - 1) * stride + (k - 1) * dilation + 1 - steps, 0)
+        labels.append(f"same, {'odd' if total % 2 else 'even'} total padding")
+    return tuple(labels)
 
 
 def function_kind(case: tuple) -> str:
