@@ -131,8 +131,8 @@ AP_MISTAKES = [e for e in WRONG if e.function == "average_precision"]
 def test_a_wrong_average_precision_costs_nothing_in_mean_average_precision(entry):
     """One mistake costs one task: the mAP check grades the averaging, not the AP again."""
     student = InProcessStudent(reference, entry.code)
-    assert run_check(graders, student, "average_precision_random")[0] < len(
-        graders.C.ap_random_cases(graders.C.rng("average_precision_random"))), f"{entry.name} should fail AP itself"
+    assert run_check(graders, student, "average_precision_random")[0] < len(graders.AP_RANDOM), \
+        f"{entry.name} should fail AP itself"
     passed, total, first = run_check(graders, student, "mean_average_precision_values")
     assert passed == total, f"{entry.name} is wrong only in average_precision, yet mAP lost points: {first}"
 
@@ -144,14 +144,21 @@ def test_fresh_and_hidden_cases_are_off_every_decision_boundary():
 
     C = graders.C
     sources = {"best_anchor_cases": lambda c: reference.best_anchor(*c),
-               "encode_cases": C._encode, "class_nms_cases": lambda c: reference.class_aware_nms(*c),
+               "kmeans_rule_cases": lambda c: reference.kmeans_anchors(c[0], c[1], seed=c[2], iters=c[3]),
+               "encode_cases": C.encode_answer, "encode_collision_cases": C.encode_answer,
+               "class_nms_cases": lambda c: reference.class_aware_nms(*c),
+               "ap_hand_cases": lambda c: reference.average_precision(*c[:3]),
                "ap_random_cases": lambda c: reference.average_precision(*c),
                "map_cases": lambda c: reference.mean_average_precision(*c)}
     for name, answer in sources.items():
-        for seed in range(5):  # fresh cases of other submissions
-            for case in getattr(C, name)(np.random.default_rng(seed)):
-                assert C.is_fair(case, answer), f"{name} (seed {seed}) drew a case on a decision boundary"
-    assert all(C.is_fair(c, C._encode) for c in C.encode_collision_cases())
+        for source in [name, *(np.random.default_rng(seed) for seed in range(5))]:  # fixed, then fresh cases
+            for case in getattr(C, name)(source):
+                assert C.is_fair(case, answer), f"{name} ({source}) drew a case on a decision boundary"
+    # NMS: every case but the tie at exactly the threshold that the notebook states (C.EXACT).
+    nms = lambda c: reference.non_max_suppression(*c)  # noqa: E731
+    for source in ["non_max_suppression_indices", *(np.random.default_rng(seed) for seed in range(5))]:
+        for case in C.nms_cases(source, 6):
+            assert "IoU exactly at the threshold" in C.nms_kind(case) or C.is_fair(case, nms), source
     boxes = np.array([[0.0, 0, 10, 10]])
     on_threshold = ([(np.array([[0.0, 0, 10, 5]]), np.array([0.5]))], [boxes], 0.5)
     assert not C.is_fair(on_threshold, lambda c: reference.average_precision(*c)), "the filter must see a tie"
@@ -189,7 +196,7 @@ def test_training_mistake_loses_map_and_is_named(tmp_path):
     checks = {c: (s / mx, m) for c, (s, mx, m) in scores_by_check(result).items()}
     assert_entry_result(entry, checks)
     assert checks[TRAINING_CHECK][0] < 1, "a detector trained with the wrong loss should lose mAP bands"
-    assert "fail their own checks: encode_targets;" in checks[TRAINING_CHECK][1]
+    assert "This check uses your `encode_targets`, which failed its check" in checks[TRAINING_CHECK][1]
 
 
 # -- one shared kernel -----------------------------------------------------------------------------
@@ -226,7 +233,7 @@ def test_failed_box_cases_carry_a_picture():
     """NMS, decoding and the mAP check draw the expected and the student's boxes for the feedback."""
     entry = next(e for e in WRONG if e.name == "nms_not_sorted_by_score")
     student = InProcessStudent(reference, entry.code)
-    case = graders._fixed(graders.C.nms_cases, "non_max_suppression_indices")[0]
+    case = graders.NMS[0]
     with pytest.raises(CheckFailure) as caught:
         graders.test_non_max_suppression_indices(student, case)
     images = caught.value.images
@@ -235,12 +242,22 @@ def test_failed_box_cases_carry_a_picture():
 
 def test_a_caller_failing_because_of_a_callee_says_so():
     """best_anchor with argmin breaks the reference kmeans_anchors and encode_targets that call it:
-    their feedback names best_anchor, and the mAP check lists the failing pipeline functions."""
+    their checks rely on best_anchor's check (`relies_on`), so the report names it as what blocked
+    them and the feedback says to fix it first; the mAP check relies on the training pipeline."""
+    from convlab.checking.code_reading import calls_function
+    from convlab.engine import _relied_on
+    from convlab.results import CaseResult, CheckOutcome, Reliance
+
     entry = next(e for e in WRONG if e.name == "best_anchor_argmin")
     checks = grade_in_process(entry)
+    outcomes = {c: CheckOutcome(c, cases=[CaseResult(f == 1, m)]) for c, (f, m) in checks.items()}
+    functions = InProcessStudent(reference, entry.code).defined_functions()
     for caller in ("kmeans_anchors_rule", "encode_targets_values"):
         assert checks[caller][0] < 1
-        assert f"{function_of(caller)} calls your best_anchor, which fails its own check" in checks[caller][1]
-    failures = graders._pipeline_failures(InProcessStudent(reference, entry.code))
-    # build_detector is probed too, but a model only becomes data through the kernel's bridge.
-    assert [f for f in failures if f != "build_detector"] == ["kmeans_anchors", "encode_targets"]
+        relies = tuple(Reliance(m.args[0], tuple(m.args[1:]), m.kwargs.get("caller"))
+                       for m in getattr(graders, "test_" + caller).pytestmark if m.name == "relies_on")
+        _, blocked, note = _relied_on(relies, outcomes, lambda c, f: calls_function(functions, c, f))
+        assert blocked == ["best_anchor_index"]
+        assert note.startswith("This check uses your `best_anchor`, which failed its check `best_anchor_index`")
+    relied = {m.args[0] for m in graders.test_detector_map.pytestmark if m.name == "relies_on"}
+    assert relied == set(graders.PIPELINE)

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from graders.a06_object_detection.cases import numpy_detection_loss
 from solutions import detection as ref
 
 Row = tuple[str, str, Callable[..., Any]]
@@ -304,7 +303,7 @@ LOSS: list[Row] = [
     ("no_weights", "the terms are not weighted: 5 multiplies the coordinate terms and 0.5 the no-object term.",
      lambda yt, yp: _loss(yt, yp, coord=1.0, noobj=1.0)),
     ("sum_over_batch", "the loss is summed over the batch; take the mean over the images of the batch.",
-     lambda yt, yp: numpy_detection_loss(yt, yp) * len(np.asarray(yp))),
+     lambda yt, yp: _loss(yt, yp) * len(np.asarray(yp))),
 ]
 
 MISTAKES: dict[str, list[Row]] = {
