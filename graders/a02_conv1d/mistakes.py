@@ -151,6 +151,10 @@ def _conv1d_int_truncation(x: Any, w: Any, mode: str = "full") -> np.ndarray:
     return np.trunc(result) if _is_integer(x) else result
 
 
+def _conv1d_mean_not_sum(x: Any, w: Any, mode: str = "full") -> np.ndarray:
+    return ref.conv1d(x, w, mode) / len(np.asarray(w))
+
+
 def _conv1d_all_zeros(x: Any, w: Any, mode: str = "full") -> np.ndarray:
     return np.zeros_like(np.convolve(*_floats(x, w), mode))
 
@@ -187,6 +191,9 @@ CONV1D: list[Row] = [
     ("integer_overflow_products", OVERFLOW_HINT, _conv1d_overflow_products),
     ("integer_overflow_sums", OVERFLOW_HINT, _conv1d_overflow_sums),
     ("int_truncation", TRUNCATION_HINT, _conv1d_int_truncation),
+    ("mean_not_sum",
+     "each output is divided by the kernel's length: a convolution sums the products "
+     "x[j] * w[i - j], it does not average them.", _conv1d_mean_not_sum),
     ("all_zeros", ZEROS_HINT, _conv1d_all_zeros),
 ]
 
@@ -521,6 +528,18 @@ def _layer_causal_pad_right(x: Any, kernel: Any, bias: Any = None, stride: int =
                           dilation)
 
 
+def _layer_channels_swapped(x: Any, kernel: Any, bias: Any = None, stride: int = 1, padding: str = "valid",
+                            dilation: int = 1) -> np.ndarray:
+    """The kernel read as (k, c_out, c_in): only visible when c_in == c_out (else shapes fail)."""
+    return ref.conv1d_layer(x, np.swapaxes(np.asarray(kernel), 1, 2), bias, stride, padding, dilation)
+
+
+def _layer_channels_first(x: Any, kernel: Any, bias: Any = None, stride: int = 1, padding: str = "valid",
+                          dilation: int = 1) -> np.ndarray:
+    """Output laid out (batch, c_out, steps), PyTorch's order."""
+    return np.swapaxes(ref.conv1d_layer(x, kernel, bias, stride, padding, dilation), 1, 2)
+
+
 SYMMETRIC_SAME_HINT = ("PyTorch-style symmetric padding (the same number of zeros on both sides) "
                        "cannot give 'same' for an even kernel: TensorFlow and Keras put total // 2 "
                        "zeros on the left and the odd extra one on the right.")
@@ -559,6 +578,12 @@ CONV1D_LAYER: list[Row] = [
     ("causal_pad_right",
      "'causal' zeros go on the left of the sequence, not on the right, so no output depends "
      "on later inputs.", _layer_causal_pad_right),
+    ("channels_swapped",
+     "the kernel's channel axes are swapped: Keras stores it as (k, c_in, c_out), so input "
+     "channel c meets output channel o through kernel[:, c, o].", _layer_channels_swapped),
+    ("channels_first_output",
+     "the output is laid out (batch, channels, steps); Keras's Conv1D returns (batch, steps, "
+     "channels).", _layer_channels_first),
 ]
 
 # -- convolve_functions ---------------------------------------------------------------------------
@@ -615,6 +640,11 @@ def _average_full(x: Any, k: int) -> np.ndarray:
     return np.convolve(np.asarray(x, dtype=float), np.full(k, 1.0 / k), "full")
 
 
+def _average_over_n(x: Any, k: int) -> np.ndarray:
+    xf = np.asarray(x, dtype=float)
+    return np.convolve(xf, np.ones(k), "valid") / len(xf)
+
+
 def _average_missing_last_window(x: Any, k: int) -> np.ndarray:
     return ref.moving_average(x, k)[:-1]
 
@@ -632,6 +662,9 @@ MOVING_AVERAGE: list[Row] = [
     ("missing_last_window",
      "the last window is missing: a signal of length n has n - k + 1 windows of length k.",
      _average_missing_last_window),
+    ("divided_by_n",
+     "each window sum is divided by the signal's length n; a window's mean divides by its own "
+     "length k.", _average_over_n),
 ]
 
 MISTAKES: dict[str, list[Row]] = {
