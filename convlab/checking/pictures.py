@@ -7,7 +7,13 @@ cases costs one drawing per check, not one per case.
 
 Pictures show what the hidden case produced (the expected result next to the student's), never the
 hidden inputs in a reusable form. Drawing uses matplotlib's object API with the Agg canvas (no
-pyplot state, no display).
+pyplot state, no display). Colours are readable with any colour vision: cividis for values,
+blue/orange (with different markers or line styles) for expected/yours, viridis with a legend for
+class maps.
+
+Each PNG carries its own alternative text (a PNG `Description` text chunk, read back with
+`png_description`): what the picture shows, for which call, and what differs. The feedback puts it
+in the image's `alt`, so a student who cannot see the picture reads the same facts.
 """
 
 from __future__ import annotations
@@ -25,18 +31,57 @@ from convlab.checking.checks import CheckFailure
 DPI = 80
 MAX_GALLERY = 6
 GAP = 4  # pixels between panels of pictures built with png_bytes
+# Widest picture, in inches at DPI: it fits a feedback page's column (about 900 px at a 1200 px window).
+MAX_WIDTH_IN = 11.0
+# Expected and yours in every picture: blue and orange (distinct for every colour vision), drawn with
+# different markers or line styles as well.
+EXPECTED_COLOUR, YOURS_COLOUR, DIFFERENCE_COLOUR = "#0072b2", "#e69f00", "#555555"
+VALUE_MAP = "cividis"  # values (expected | yours); differences use the blue-to-red "RdBu_r"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+ALT_KEY = "Description"  # the PNG text keyword that holds a picture's alternative text
 
 
-def png_bytes(grey: np.ndarray) -> bytes:
-    """Encode a (H, W) uint8 array as an 8-bit greyscale PNG (zlib only, for plain pixel pictures)."""
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _text_chunk(text: str) -> bytes:
+    # iTXt: keyword, no compression, no language tag, UTF-8 text.
+    return _chunk(b"iTXt", ALT_KEY.encode("latin-1") + b"\x00\x00\x00\x00\x00" + text.encode("utf-8"))
+
+
+def png_bytes(grey: np.ndarray, description: str = "") -> bytes:
+    """Encode a (H, W) uint8 array as an 8-bit greyscale PNG (zlib only, for plain pixel pictures),
+    with `description` as its alternative text when given."""
     h, w = grey.shape
     raw = b"".join(b"\x00" + grey[row].tobytes() for row in range(h))  # filter type 0 per row
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
     header = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+    text = _text_chunk(description) if description else b""
+    return (PNG_SIGNATURE + _chunk(b"IHDR", header) + text + _chunk(b"IDAT", zlib.compress(raw, 6))
+            + _chunk(b"IEND", b""))
+
+
+def png_description(png: bytes) -> str:
+    """The alternative text a PNG carries (its `Description` tEXt or iTXt chunk), '' if none."""
+    if not png.startswith(PNG_SIGNATURE):
+        return ""
+    at = len(PNG_SIGNATURE)
+    while at + 8 <= len(png):
+        (length,), kind = struct.unpack(">I", png[at:at + 4]), png[at + 4:at + 8]
+        data = png[at + 8:at + 8 + length]
+        if kind in (b"tEXt", b"iTXt"):
+            keyword, _, rest = data.partition(b"\x00")
+            if keyword == ALT_KEY.encode("latin-1"):
+                if kind == b"tEXt":
+                    return rest.decode("latin-1")
+                if rest[:1] == b"\x00":  # uncompressed iTXt: flag, method, language, translated keyword
+                    _, _, rest = rest[2:].partition(b"\x00")
+                    _, _, text = rest.partition(b"\x00")
+                    return text.decode("utf-8", errors="replace")
+        if kind in (b"IDAT", b"IEND"):
+            return ""  # text chunks of ours come before the image data
+        at += 12 + length
+    return ""
 
 
 class PicturedFailure(CheckFailure):
@@ -68,15 +113,30 @@ def _figure(width: float, height: float) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=DPI)
+    fig = Figure(figsize=(min(width, MAX_WIDTH_IN), height), dpi=DPI)
     FigureCanvasAgg(fig)
     return fig
 
 
-def _png(fig: Any) -> bytes:
+def _png(fig: Any, description: str = "") -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI)
+    fig.savefig(buf, format="png", dpi=DPI, metadata={ALT_KEY: description} if description else None)
     return buf.getvalue()
+
+
+def _for(title: str, where: str = "") -> str:
+    """' for conv2d(x (5, 7), k (3, 3)) (image 1, channel 0)': the call and the slice a picture shows."""
+    text = f" for {title}" if title else ""
+    return f"{text} ({where})" if where else text
+
+
+def _differing(expected: np.ndarray, got: np.ndarray) -> str:
+    """'12 of 35 values differ, the largest by 0.5' (shapes equal, values finite)."""
+    off = ~np.isclose(got, expected, rtol=1e-5, atol=1e-6)
+    if not off.any():
+        return f"all {expected.size} values agree within 1e-5"
+    largest = float(np.abs(got - expected).max())
+    return f"{int(off.sum())} of {expected.size} values differ, the largest by {largest:.3g}"
 
 
 def _numeric(a: Any) -> np.ndarray | None:
@@ -114,6 +174,7 @@ def image_panels(expected: np.ndarray, got: np.ndarray, title: str = "") -> byte
     expected, got = _numeric(expected), _numeric(got)
     if expected is None or got is None or expected.ndim < 2 or expected.shape != got.shape or expected.size == 0:
         return None
+    differing = _differing(expected, got)
     expected, got, where = worst_slice(expected, got)
     both = np.concatenate([expected.ravel(), got.ravel()])
     lo, hi = (float(v) for v in np.percentile(both, [1, 99]))
@@ -127,7 +188,7 @@ def image_panels(expected: np.ndarray, got: np.ndarray, title: str = "") -> byte
     bars = [fig.add_axes((x, 0.12, 0.012, 0.62)) for x in (0.545, 0.925)]
     shown = None
     for ax, data, name in ((axes[0], expected, "expected"), (axes[1], got, "yours")):
-        shown = ax.imshow(data, cmap="gray", vmin=lo, vmax=hi, interpolation="nearest")
+        shown = ax.imshow(data, cmap=VALUE_MAP, vmin=lo, vmax=hi, interpolation="nearest")
         ax.set_title(name, fontsize=10)
     fig.colorbar(shown, cax=bars[0]).set_label("shared scale", fontsize=8)
     d = axes[2].imshow(diff, cmap="RdBu_r", vmin=-span, vmax=span, interpolation="nearest")
@@ -137,7 +198,9 @@ def image_panels(expected: np.ndarray, got: np.ndarray, title: str = "") -> byte
         ax.set_xticks([])
         ax.set_yticks([])
     fig.suptitle(_title(title, where), fontsize=9)
-    return _png(fig)
+    alt = (f"Three panels{_for(title, where)}: the expected result, yours (one colour scale), and the "
+           f"difference yours minus expected; {differing}.")
+    return _png(fig, alt)
 
 
 def signal_panels(expected: np.ndarray, got: np.ndarray, title: str = "") -> bytes | None:
@@ -148,20 +211,23 @@ def signal_panels(expected: np.ndarray, got: np.ndarray, title: str = "") -> byt
     fig = _figure(7.5, 3.8)
     top = fig.add_axes((0.1, 0.42, 0.86, 0.47))
     bottom = fig.add_axes((0.1, 0.11, 0.86, 0.24), sharex=top)
-    top.plot(np.arange(len(expected)), expected, "o-", color="#1a7f37", label="expected")
-    top.plot(np.arange(len(got)), got, "x--", color="#cf222e", label="yours")
+    top.plot(np.arange(len(expected)), expected, "o-", color=EXPECTED_COLOUR, label="expected")
+    top.plot(np.arange(len(got)), got, "x--", color=YOURS_COLOUR, label="yours")
     top.legend(loc="best", fontsize=8)
     top.set_ylabel("value")
     if got.shape == expected.shape:
-        bottom.bar(np.arange(len(got)), got - expected, color="#8250df")
+        bottom.bar(np.arange(len(got)), got - expected, color=DIFFERENCE_COLOUR)
         bottom.axhline(0, color="black", linewidth=0.5)
         bottom.set_ylabel("yours - expected")
+        differing = _differing(expected, got)
     else:
-        bottom.text(0.5, 0.5, f"lengths differ: expected {len(expected)}, yours {len(got)}",
-                    ha="center", va="center", transform=bottom.transAxes)
+        differing = f"the lengths differ: expected {len(expected)}, yours {len(got)}"
+        bottom.text(0.5, 0.5, differing, ha="center", va="center", transform=bottom.transAxes)
     bottom.set_xlabel("index")
     fig.suptitle(_title(title, ""), fontsize=9)
-    return _png(fig)
+    alt = (f"Line plot{_for(title)}: the expected values (circles) and yours (crosses) over the index, "
+           f"the difference below; {differing}.")
+    return _png(fig, alt)
 
 
 def box_panels(background: np.ndarray, expected: np.ndarray, got: np.ndarray, title: str = "") -> bytes | None:
@@ -179,7 +245,7 @@ def box_panels(background: np.ndarray, expected: np.ndarray, got: np.ndarray, ti
     background = np.asarray(background)
     fig = _figure(8.0, 4.0)
     axes = [fig.add_axes((x, 0.04, 0.45, 0.8)) for x in (0.03, 0.52)]
-    for ax, boxes, name, colour in ((axes[0], expected, "expected", "#1a7f37"), (axes[1], got, "yours", "#cf222e")):
+    for ax, boxes, name, colour in ((axes[0], expected, "expected", EXPECTED_COLOUR), (axes[1], got, "yours", YOURS_COLOUR)):
         if background.ndim == 2:  # a mask or a blank canvas: 0 black, 1 (or more) white
             ax.imshow(background, cmap="gray", vmin=0, vmax=max(1.0, float(background.max())),
                       interpolation="nearest")
@@ -192,7 +258,16 @@ def box_panels(background: np.ndarray, expected: np.ndarray, got: np.ndarray, ti
         ax.set_xlim(min(-0.5, *(boxes[:, 0] - 1)), max(width - 0.5, *(boxes[:, 2] + 1)))
         ax.set_ylim(max(height - 0.5, *(boxes[:, 3] + 1)), min(-0.5, *(boxes[:, 1] - 1)))
     fig.suptitle(_title(title, ""), fontsize=9)
-    return _png(fig)
+    alt = (f"The same image twice{_for(title)}: left the {_boxes(expected)} expected, right the "
+           f"{_boxes(got)} you returned (x1, y1, x2, y2 in pixels).")
+    return _png(fig, alt)
+
+
+def _boxes(boxes: np.ndarray, most: int = 4) -> str:
+    """'2 boxes [1, 2, 5, 6], [0, 0, 3, 3]' (the first `most` of them)."""
+    listed = ", ".join("[" + ", ".join(f"{v:g}" for v in box) + "]" for box in boxes[:most])
+    more = f" and {len(boxes) - most} more" if len(boxes) > most else ""
+    return f"{len(boxes)} box{'es' if len(boxes) != 1 else ''}" + (f" {listed}{more}" if len(boxes) else "")
 
 
 def gallery(images: Sequence[np.ndarray], captions: Sequence[str], title: str = "") -> bytes | None:
@@ -211,7 +286,9 @@ def gallery(images: Sequence[np.ndarray], captions: Sequence[str], title: str = 
         ax.set_xticks([])
         ax.set_yticks([])
     fig.suptitle(_title(title, ""), fontsize=9)
-    return _png(fig)
+    shown = "; ".join(f"image {k + 1}: {caption}" for k, caption in enumerate(list(captions)[:len(images)]))
+    alt = f"{len(images)} small image{'s' if len(images) != 1 else ''}{_for(title)}, each captioned: {shown}."
+    return _png(fig, alt)
 
 
 def label_maps(scenes: Sequence[np.ndarray], truths: Sequence[np.ndarray], predicted: Sequence[np.ndarray],
@@ -244,7 +321,12 @@ def label_maps(scenes: Sequence[np.ndarray], truths: Sequence[np.ndarray], predi
     fig.legend(handles=[Patch(color=colours[k], label=name) for k, name in enumerate(class_names)],
                loc="center right", fontsize=8, frameon=False, title="classes", title_fontsize=8)
     fig.suptitle(_title(title, ""), fontsize=9)
-    return _png(fig)
+    agree = [float(np.mean(np.asarray(truths[r]) == np.asarray(predicted[r]))) for r in range(rows)
+             if np.shape(truths[r]) == np.shape(predicted[r])]
+    share = "; ".join(f"scene {r + 1}: {100 * a:.0f}% of pixels of the right class" for r, a in enumerate(agree))
+    alt = (f"{rows} scene{'s' if rows != 1 else ''}{_for(title)}, each as the image, its true class map and "
+           f"yours, one colour per class ({', '.join(class_names)})" + (f"; {share}." if share else "."))
+    return _png(fig, alt)
 
 
 def with_label_maps(failure: CheckFailure, scenes: Sequence[np.ndarray], truths: Sequence[np.ndarray],

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from convlab.checking.pictures import png_description
 from convlab.results import CheckResult, ItemResult, NotebookResult
 
 
@@ -66,9 +67,18 @@ def _data_block(item: ItemResult) -> str:
     return _DATA_OPEN + json.dumps(item_data(item)).replace("</", "<\\/") + "</script>"
 
 
-def picture_alt(check: CheckResult) -> str:
-    """Alternative text of a check's failure picture (the picture itself carries titled panels)."""
-    return f"{check.check_id}: picture of the first failed case"
+def picture_alt(check: CheckResult, png: bytes | None = None) -> str:
+    """Alternative text of a check's failure picture: what the picture says it shows (the call and
+    what differs, see `pictures.png_description`), after the check it belongs to."""
+    png = png if png is not None else (check.images[0] if check.images else b"")
+    described = png_description(png)
+    return (f"{check.check_id}, first failed case: {described}" if described
+            else f"{check.check_id}: picture of the first failed case ({check.message[:200]})")
+
+
+# Inline styles: the table reads the same in the feedback page, formgrader and Jupyter, whatever their CSS.
+_CELL = "padding:4px 10px;text-align:left;vertical-align:top;border-bottom:1px solid #d0d7de"
+_TABLE = "border-collapse:collapse;margin:4px 0 8px 0"
 
 
 def item_html(item: ItemResult, notes: list[str] | None = None) -> str:
@@ -79,17 +89,19 @@ def item_html(item: ItemResult, notes: list[str] | None = None) -> str:
         cases = f"{c.passed_cases}/{c.total_cases}" if c.total_cases else "-"
         rows.append(
             "<tr>"
-            f"<td style='color:{colour};font-weight:bold'>{mark}</td>"
-            f"<td><code>{html.escape(c.check_id)}</code><br><small>{html.escape(c.description)}</small></td>"
-            f"<td>{cases}</td><td>{_pts(c.score)} / {_pts(c.max_score)}</td>"
-            f"<td>{html.escape(c.message)}{'<br><small>(picture below)</small>' if c.images else ''}</td></tr>"
+            f"<td style='{_CELL};color:{colour};font-weight:bold'>{mark}</td>"
+            f"<td style='{_CELL}'><code>{html.escape(c.check_id)}</code><br><small>{html.escape(c.description)}</small></td>"
+            f"<td style='{_CELL};white-space:nowrap'>{cases}</td>"
+            f"<td style='{_CELL};white-space:nowrap'>{_pts(c.score)} / {_pts(c.max_score)}</td>"
+            f"<td style='{_CELL}'>{html.escape(c.message)}{'<br><small>(picture below)</small>' if c.images else ''}</td></tr>"
         )
     note_html = "".join(f"<p><em>{html.escape(n)}</em></p>" for n in notes or [])
+    head = "".join(f"<th style='{_CELL}'>{name}</th>" for name in ("", "check", "cases passed", "points", "diagnosis"))
     return (
         f"<div class='convlab-report'><p><b>{html.escape(item.grade_id)}</b>: "
         f"{_pts(item.score)} / {_pts(item.max_score)} points</p>{note_html}"
-        "<table><thead><tr><th></th><th>check</th><th>cases passed</th><th>points</th>"
-        f"<th>diagnosis</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{_data_block(item)}</div>"
+        f"<table style='{_TABLE}'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"{_data_block(item)}</div>"
     )
 
 
