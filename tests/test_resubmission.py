@@ -20,7 +20,7 @@ import pytest
 from inprocess_student import InProcessStudent
 
 from convlab import course
-from convlab.checking.cases import case_kwargs
+from convlab.checking.cases import FRESH_PREFIX, case_kwargs, case_values
 from convlab.checking.checks import CheckFailure
 from convlab.dev.corpus import corpus
 from convlab.runtime.bridge import call_key
@@ -54,7 +54,7 @@ class CopyingStudent(InProcessStudent):
         key = call_key(name, args, kwargs)
         if name == self.function and key in self.table:
             original = self.namespace[name]
-            self.namespace[name] = lambda *a, **k: self.table[key]
+            self.namespace[name] = lambda *a, **k: _replay(self.table[key])
             try:
                 return super().call(name, *args, **kwargs)
             finally:
@@ -78,8 +78,6 @@ def _run(check, student: CopyingStudent) -> tuple[list[dict], list[dict], list[d
 
 
 def _fresh_count(check, seed: int) -> int:
-    from convlab.checking.cases import FRESH_PREFIX, case_values
-
     marks = [m for m in getattr(check, "pytestmark", []) if m.name == "cases"]
     if not marks:
         return 0
@@ -99,8 +97,18 @@ class _Recorder:
 
     def call(self, name: str, *args: Any, **kwargs: Any):
         if name == self.function:
-            self.calls.append((call_key(name, args, kwargs), getattr(self.reference, name)(*args, **kwargs)))
+            try:
+                expected = getattr(self.reference, name)(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - the feedback said "should raise ValueError"
+                expected = exc
+            self.calls.append((call_key(name, args, kwargs), expected))
         return self.student.call(name, *args, **kwargs)
+
+
+def _replay(value: Any) -> Any:
+    if isinstance(value, Exception):
+        raise value
+    return value
 
 
 def _edge_entries() -> list[tuple[str, str, str]]:

@@ -502,7 +502,9 @@ def pair_kind(case: tuple) -> tuple[str, ...]:
         relation = "kernel covering the image"
     else:
         relation = "kernel longer along one axis"
-    return (f"image {_input(x)}", f"kernel {_input(k)}", f"{mode}, {relation}", f"{mode}, {_parity(kh, kw)}")
+    # The pairing of types matters, not each alone: uint8 times uint8 overflows, uint8 times float does not.
+    return (f"image {_input(x)}", f"kernel {_input(k)}", f"image {_input(x)} with kernel {_input(k)}",
+            f"{mode}, {relation}", f"{mode}, {_parity(kh, kw)}")
 
 
 def mode_kind(case: tuple) -> str:
@@ -543,7 +545,22 @@ def layer_kind(case: dict) -> tuple[str, ...]:
     return (f"padding {case['padding']}", str(case["images"].dtype), _strides_label(case["strides"]),
             "bias" if case["bias"] is not None else "no bias",
             f"activation {act}",
-            "a wrong layout still runs" if runs_wrong else "a wrong layout fails", _parity(kh, kw))
+            "a wrong layout still runs" if runs_wrong else "a wrong layout fails", _parity(kh, kw),
+            *_same_padding_parity(case))
+
+
+def _same_padding_parity(case: dict) -> tuple[str, ...]:
+    """For 'same': whether each axis's total padding is odd (TensorFlow puts the extra zero at the
+    bottom or right), with the kind of strides that decided it."""
+    if case["padding"] != "same":
+        return ()
+    _, h, w, _ = case["images"].shape
+    kh, kw = case["kernel"].shape[:2]
+    strides = case["strides"]
+    sh, sw = strides if isinstance(strides, tuple) else (strides, strides)
+    totals = [max((-(-size // s) - 1) * s + k - size, 0) for size, k, s in ((h, kh, sh), (w, kw, sw))]
+    odd = "odd" if any(t % 2 for t in totals) else "even"
+    return (f"same, {odd} total padding", f"same, {odd} total padding, {_strides_label(strides)}")
 
 
 def im2col_kind(case: dict) -> tuple[str, str]:
