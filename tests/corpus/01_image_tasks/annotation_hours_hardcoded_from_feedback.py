@@ -1,18 +1,18 @@
 # function: annotation_hours
 # loses: annotation_hours_values
-# message: hours, expected
+# message: expected
 # Mistake: the answers the feedback printed for the hidden cases, copied over several resubmissions into
 # a table; anything else gets 0 hours. The cases each submission draws from its own code catch it.
 KNOWN = {
-    (4454, 3.0, 5.0, 10.0, 83.0, 'classification', 4, 2): 3.0930555555555554,
-    (24413, 1.0, 3.0, 5.0, 27.0, 'detection', 6, 3): 16.95347222222222,
-    (41342, 2.0, 3.0, 11.0, 71.0, 'segmentation', 3, 1): 543.5707407407408,
-    (34040, 6.0, 1.0, 8.0, 71.0, 'classification', 4, 2): 4.727777777777778,
-    (44351, 10.0, 2.0, 6.0, 30.0, 'detection', 4, 3): 554.3875,
-    (24061, 1.0, 1.0, 6.0, 23.0, 'segmentation', 4, 1): 38.43076388888889,
-    (788, 4.0, 2.0, 10.0, 82.0, 'classification', 2, 2): 0.43777777777777777,
-    (36362, 8.0, 4.0, 7.0, 22.0, 'detection', 3, 3): 565.6311111111111,
-    (41618, 4.0, 2.0, 8.0, 87.0, 'segmentation', 5, 1): 804.6146666666666,
+    (35111, 2.0, 2.0, 11.0, 48.0, 'classification', 2, 2): 19.50611111111111,
+    (27955, 2.0, 1.0, 8.0, 26.0, 'detection', 4, 3): 93.18333333333334,
+    (19951, 5.0, 3.0, 11.0, 52.0, 'segmentation', 6, 1): 240.15092592592595,
+    (34845, 3.0, 5.0, 6.0, 60.0, 'classification', 2, 2): 48.395833333333336,
+    (16049, 5.0, 2.0, 8.0, 34.0, 'detection', 6, 3): 89.16111111111111,
+    (48347, 7.0, 2.0, 11.0, 61.0, 'segmentation', 5, 1): 1146.8982777777778,
+    (33364, 6.0, 2.0, 10.0, 55.0, 'classification', 5, 2): 7.4142222222222225,
+    (23937, 5.0, 1.0, 8.0, 27.0, 'detection', 4, 3): 199.475,
+    (38910, 3.0, 4.0, 6.0, 77.0, 'segmentation', 4, 1): 624.18125,
 }
 
 
