@@ -54,6 +54,19 @@ def test_introduction_states_the_points_and_a_time(assignment):
     assert re.search(re.escape(stated) + r"\S+ hours of work", intro), f"{assignment}: no time estimate"
 
 
+MINUTES_PER_POINT = 8  # the one rule every notebook's time estimate follows, stated in each introduction
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_time_estimate_follows_the_one_stated_rule(assignment):
+    auto, manual = _points(_notebook(assignment))
+    intro = _notebook(assignment).cells[0].source
+    half_hours = round((auto + manual) * MINUTES_PER_POINT / 30)
+    hours = f"{half_hours // 2}{'½' if half_hours % 2 else ''}"
+    assert f"Plan about {hours} hours of work" in intro, f"{assignment}: expected {hours} hours by the rule"
+    assert f"({MINUTES_PER_POINT} minutes per point, rounded to the half hour" in intro, f"{assignment}: the rule is not stated"
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_readme_table_states_the_points(assignment):
     auto, manual = _points(_notebook(assignment))
