@@ -14,7 +14,7 @@ COURSE_ROOT = os.path.dirname(os.path.abspath(globals().get("__file__", "nbgrade
 sys.path.insert(0, COURSE_ROOT)
 
 import nbgrader
-from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -26,7 +26,7 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from convlab.integration.nbgrader_plugin import GradeWithEngine, QuietOverwriteCells
+from convlab.integration.nbgrader_plugin import GetGradesForFeedback, GradeWithEngine, QuietOverwriteCells
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -71,8 +71,10 @@ c.GradeWithEngine.scratch_mib = 1024.0
 c.GradeWithEngine.allow_unsandboxed = False
 
 # Feedback pages: nbgrader's feedback template with a contents list that names each task
-# (`conv1d`, `correlate1d`, ...) instead of "Test cell" (templates/feedback_convlab). Scoped to the
-# exporter of `generate_feedback`, so formgrader keeps its own template.
+# (`conv1d`, `correlate1d`, ...) instead of "Test cell", images that fit the column, padded tables,
+# and a hand-graded item no TA has graded yet shown as "to be graded by hand" (templates/feedback_convlab;
+# GetGradesForFeedback tells it which). Scoped to `generate_feedback`, so formgrader keeps its own template.
+c.GenerateFeedback.preprocessors = [GetGradesForFeedback, CSSHTMLHeaderPreprocessor]
 FORMGRADER = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader")
 c.GenerateFeedback.HTMLExporter.template_name = "feedback_convlab"
 c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [os.path.join(COURSE_ROOT, "templates")]

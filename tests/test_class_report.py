@@ -62,14 +62,15 @@ def _chromium() -> str | None:
     return found
 
 
-def render_in_chromium(page: Path, tmp_path: Path) -> tuple[Path, str, list[str]]:
-    """`page` in headless Chromium (the test is skipped without it): its screenshot, its <body> tag once
-    its scripts ran (they leave their findings as data- attributes), and the console's error lines."""
+def render_in_chromium(page: Path, tmp_path: Path, window: str = "1280,2200") -> tuple[Path, str, list[str]]:
+    """`page` in headless Chromium (the test is skipped without it) in a `window` ("width,height") of
+    pixels: its screenshot, its <body> tag once its scripts ran (they leave their findings as data-
+    attributes), and the console's error lines."""
     browser = _chromium()
     if browser is None:
         pytest.skip("Chromium is not installed and could not be installed with apt-get (Debian package 'chromium')")
     flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-             "--window-size=1280,2200", "--virtual-time-budget=5000", "--enable-logging=stderr", "--v=0",
+             f"--window-size={window}", "--virtual-time-budget=5000", "--enable-logging=stderr", "--v=0",
              f"--user-data-dir={tmp_path / 'profile'}"]
     shot = tmp_path / f"{page.stem}.png"
     done = subprocess.run([*flags, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True,

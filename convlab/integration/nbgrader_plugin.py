@@ -3,13 +3,21 @@
 `nbgrader_config.py` swaps nbgrader's `Execute` preprocessor for `GradeWithEngine` and its notebook
 reader for `TolerantNotebookExporter`. Everything downstream (SaveAutoGrades, generate_feedback,
 export, formgrader) is unchanged: each test cell simply ends up with a feedback table and, as its
-last value, its score as a plain float, which is how nbgrader reads partial credit.
+last value, its score as a plain float, which is how nbgrader reads partial credit (marked with
+SCORE_KEY so that the feedback page does not show it as a bare `Out[ ]: 1.0`). `GetGradesForFeedback`
+tells the feedback page which hand-graded items no TA has graded yet.
+
+The outputs are also made readable once: every image carries alternative text (what the figure
+shows: the cell's `alt` metadata, written with the notebook, or a description of the figure) and a
+read-only cell that stopped shows one line saying which function of the student's stopped it,
+not a traceback under a half-drawn figure.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +26,7 @@ from nbconvert.exporters import NotebookExporter
 from nbformat import NotebookNode
 from nbgrader.api import MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator
-from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Float, Unicode
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -33,9 +41,13 @@ from convlab.notebook import (
 )
 from convlab.results import ItemResult, NotebookResult
 from convlab.runner import report
+from convlab.runtime.outputs import stopped_cell_line
 from convlab.settings import REPO_ROOT, GiB, SandboxSettings
 
 BROKEN_KEY = "convlab_broken"
+SCORE_KEY = "convlab_score"  # output metadata of a test cell's score value (the feedback hides it)
+ALT_KEY = "alt"  # cell metadata: the alternative text of the figure(s) a cell draws (a string or a list)
+IMAGE_TYPES = ("image/png", "image/jpeg")
 
 
 def _without_hidden_block(source: str) -> str:
@@ -187,7 +199,7 @@ def configured_settings(course_root: Path) -> SandboxSettings:
 def _score_output(score: float) -> NotebookNode:
     # nbgrader's partial credit: the cell's last value, parsed with float().
     return nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(score))},
-                                  execution_count=None)
+                                  metadata={SCORE_KEY: True}, execution_count=None)
 
 
 def _picture_outputs(item: ItemResult) -> list[NotebookNode]:
@@ -196,9 +208,53 @@ def _picture_outputs(item: ItemResult) -> list[NotebookNode]:
         nbformat.v4.new_output("display_data", data={
             "image/png": base64.b64encode(png).decode("ascii"),
             "text/plain": f"<picture for {check.check_id}>",
-        }, metadata={"image/png": {"alt": report.picture_alt(check)}})
+        }, metadata={"image/png": {"alt": report.picture_alt(check, png)}})
         for check in item.checks for png in check.images
     ]
+
+
+_TITLE = re.compile(r"""(?:set_title|suptitle|title)\(\s*f?(["'])(.+?)\1""")
+_AXES = re.compile(r"with (\d+) Axes")
+
+
+def figure_alt(cell: NotebookNode, output: NotebookNode, number: int) -> str:
+    """Alternative text of a figure whose cell has none written: what the code says it shows (the
+    titles it sets) and how many plots it holds."""
+    titles = [re.sub(r"\{[^}]*\}", "…", t) for _, t in _TITLE.findall(cell.source)]
+    plots = _AXES.search(str(output.get("data", {}).get("text/plain", "")))
+    count = f" with {plots.group(1)} plot{'s' if plots.group(1) != '1' else ''}" if plots else ""
+    titled = f", titled {'; '.join(dict.fromkeys(titles))}" if titles else ""
+    return f"Figure {number} drawn by this cell{count}{titled}."
+
+
+def add_alt_text(cell: NotebookNode) -> None:
+    """Every image the cell shows gets alternative text: the cell's `alt` metadata (one string, or one
+    per figure in order), else `figure_alt`. Text already on an output (failure pictures) stays."""
+    written = cell.get("metadata", {}).get(ALT_KEY)
+    alts = [written] if isinstance(written, str) else [a for a in written or [] if isinstance(a, str)]
+    number = 0
+    for output in cell.get("outputs", []):
+        for mime in IMAGE_TYPES:
+            if mime not in output.get("data", {}):
+                continue
+            number += 1
+            meta = output.setdefault("metadata", {})
+            if not isinstance(meta.get(mime), dict):
+                meta[mime] = {}
+            if not meta[mime].get("alt"):
+                meta[mime]["alt"] = alts[min(number, len(alts)) - 1] if alts else figure_alt(cell, output, number)
+
+
+def _one_line_stops(cell: NotebookNode, earlier_stopped: bool) -> bool:
+    """A read-only cell that stopped shows one line instead of its traceback, and none of the figures
+    it had half drawn. True when the cell stopped."""
+    errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+    if not errors:
+        return False
+    for error in errors:
+        error["traceback"] = [stopped_cell_line(error, earlier_stopped=earlier_stopped)]
+    cell.outputs = [o for o in cell.outputs if not any(m in o.get("data", {}) for m in IMAGE_TYPES)]
+    return True
 
 
 def write_results(nb: NotebookNode, result: NotebookResult) -> None:
@@ -207,6 +263,7 @@ def write_results(nb: NotebookNode, result: NotebookResult) -> None:
     items = {item.grade_id: item for item in result.items}
     notes = ([result.broken] if result.broken else []) + result.notes
     first = True
+    stopped = False
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -215,6 +272,11 @@ def write_results(nb: NotebookNode, result: NotebookResult) -> None:
         meta = nbgrader_meta(cell)
         item = items.get(meta.get("grade_id")) if meta.get("grade") else None
         if item is None or meta.get("solution"):
+            if meta.get("locked") and not meta.get("solution") and item is None:
+                stopped = _one_line_stops(cell, stopped) or stopped
+            else:
+                stopped = stopped or any(o.get("output_type") == "error" for o in cell.outputs)
+            add_alt_text(cell)
             continue
         cell.source = strip_hidden(cell.source)
         shown_notes = notes if first else []
@@ -238,3 +300,14 @@ def write_results(nb: NotebookNode, result: NotebookResult) -> None:
         # No test cell left to carry the notes: say it at the top.
         text = "\n".join(f"- {html.escape(n)}" for n in notes)
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Grading notes**\n\n{text}"))
+
+
+class GetGradesForFeedback(GetGrades):
+    """nbgrader's GetGrades, also telling the feedback page whether a hand-graded item still waits
+    for a TA (`needs_manual_grade`): its score then reads "to be graded by hand", not "0 / 2"."""
+
+    def _get_score(self, cell: NotebookNode, resources: Any) -> None:
+        super()._get_score(cell, resources)
+        grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
+                                          self.assignment_id, self.student_id)
+        cell.metadata.nbgrader["needs_manual_grade"] = bool(grade.needs_manual_grade)

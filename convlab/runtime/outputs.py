@@ -54,6 +54,36 @@ def readable_error(text: str) -> str:
     meaningful = [line for line in lines if not line.startswith(_WRAPPER_LINES)] or lines or [""]
     return f"{prefix}: {meaningful[0]}" if prefix else meaningful[0]
 
+
+# A frame of an IPython traceback in notebook code: 'Cell In[3], line 20, in kmeans_anchors(wh, k)'.
+_NOTEBOOK_FRAME = re.compile(r"^Cell In\[\d+\], line (\d+)(?:, in (\w+)\()?", re.MULTILINE)
+_UNDEFINED = re.compile(r"name '(\w+)' is not defined")
+
+
+def stopped_cell_line(error: dict, *, earlier_stopped: bool = False) -> str:
+    """One line instead of a read-only cell's traceback: which function of the student's stopped it
+    and why, for the feedback of an unfinished notebook (no library frames, no colour codes).
+
+    `error` is an nbformat error output; `earlier_stopped`: a cell above this one stopped too (so a
+    name it should have defined may be missing)."""
+    ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
+    frames = _NOTEBOOK_FRAME.findall(_ANSI.sub("", "\n".join(error.get("traceback", []))))
+    line, function = frames[-1] if frames else ("", "")
+    if ename == "NotImplementedError" and function:
+        return (f"This read-only cell stopped: `{function}` is not implemented yet (it still raises "
+                "NotImplementedError). It runs once that task is done.")
+    undefined = _UNDEFINED.search(evalue) if ename == "NameError" else None
+    if undefined:
+        why = ("because a cell above that defines it stopped" if earlier_stopped
+               else "was the cell that defines it deleted or renamed?")
+        return f"This read-only cell stopped: `{undefined.group(1)}` is not defined ({why})."
+    error_text = readable_error(f"{ename}: {evalue}" if evalue else ename)
+    if function:
+        return f"This read-only cell stopped: your `{function}` raised {error_text} (line {line} of its cell)."
+    where = f" at its line {line}" if line else ""
+    return f"This read-only cell stopped{where} with {error_text}"
+
+
 @dataclass
 class Outputs:
     """What one request printed and drew, within the output budgets (the error is kept always)."""
