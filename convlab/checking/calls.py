@@ -114,6 +114,14 @@ def describe_call(name: str, reference: Callable[..., Any] | None, args: tuple[A
     return f"{name}(" + ", ".join(f"{k}: {describe_value(v)}" for k, v in named) + ")"
 
 
+def _raises(function: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any], exc_type: str) -> bool:
+    try:
+        function(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - which exception a wrong variant raises is the point
+        return type(exc).__name__ == exc_type
+    return False
+
+
 def _reference_result(function: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
     try:
         return function(*args, **kwargs)
@@ -170,10 +178,23 @@ class Checker:
         call = describe or describe_call(name, reference, args, kwargs)
         if isinstance(expected, Raises):
             return _expect_raises(student, name, args, kwargs, expected, call, self.mistakes_of(name))
-        return self.expect_returned(student.call(name, *args, **kwargs), name, *args, expected=expected,
+        return self.expect_returned(self.call_naming_raises(student, name, *args, **kwargs), name, *args,
+                                    expected=expected,
                                     describe=call, rtol=rtol, atol=atol, picture=picture,
                                     require_ndarray=require_ndarray, require_float=require_float,
                                     equal_nan=equal_nan, parts=parts, **kwargs)
+
+    def call_naming_raises(self, student: Any, name: str, *args: Any, **kwargs: Any) -> Returned:
+        """`student.call`, where a student function that raises names the mistakes that raise the same
+        exception on the same inputs (a layout mistake that only runs on square inputs crashes on
+        the others: those crashes count for it when the check's mistake is named)."""
+        try:
+            return student.call(name, *args, **kwargs)
+        except StudentError as exc:
+            if exc.kind == "raised":
+                found = [m for m in self.mistakes_of(name) if _raises(m.fn, args, kwargs, exc.exc_type)]
+                exc.candidates, exc.base = tuple((m.id, m.hint) for m in found), str(exc)
+            raise
 
     def expect_returned(self, got: Returned, name: str, *args: Any, expected: Any = UNSET,
                         describe: str | None = None, rtol: float = 1e-6, atol: float = 1e-9,

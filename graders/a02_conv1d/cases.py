@@ -49,6 +49,8 @@ def typed_inputs(source: Source) -> list[tuple[object, object, str]]:
         if kind == "list_int":
             x, w = rng.integers(-5, 6, n).tolist(), rng.integers(-3, 4, m).tolist()
         elif kind == "list_float":
+            if isinstance(source, str):
+                m = 2  # this fixed case is in 'same' mode: an even kernel, whose centre is ambiguous
             x, w = rng.normal(size=n).round(2).tolist(), rng.normal(size=m).round(2).tolist()
         elif kind in ("int64", "int32"):
             x = rng.integers(-9, 10, n).astype(kind)
@@ -161,6 +163,10 @@ def average_cases(source: Source = "moving_average_values", count: int = 10
                    ) -> list[tuple[object, int]]:
     rng = CHECK.rng(source)
     cases: list[tuple[object, int]] = []
+    # The fixed list starts with both window edges: k = 1 (one output per sample) and k = n (one output).
+    edges = [(int(rng.integers(2, 12)), "k = 1"), (int(rng.integers(2, 12)), "k = n")] if isinstance(source, str) else []
+    for n, edge in edges:
+        cases.append((rng.normal(size=n).round(3), 1 if edge == "k = 1" else n))
     for i in range(count):
         n = int(rng.integers(1, 20))
         k = int(rng.integers(1, n + 1))

@@ -434,6 +434,15 @@ def _layer_torch_kernel_layout(images, kernel, bias=None, strides=1, padding="va
 
 
 def _layer_rows_cols_swapped(images, kernel, bias=None, strides=1, padding="valid", activation=None):
+    """A tap loop reading kernel[b, a]: it indexes past the kernel unless kh == kw, as the student's does."""
+    k = _f(kernel)
+    if k.shape[0] != k.shape[1]:
+        raise IndexError("kernel[b, a] is out of bounds for a kernel with kh != kw")
+    return ref.conv2d_layer(images, k.transpose(1, 0, 2, 3), bias, strides, padding, activation)
+
+
+def _layer_kernel_transposed(images, kernel, bias=None, strides=1, padding="valid", activation=None):
+    """The kernel transposed as a whole (np.transpose), which runs for any kh, kw."""
     return ref.conv2d_layer(images, _f(kernel).transpose(1, 0, 2, 3), bias, strides, padding, activation)
 
 
@@ -459,6 +468,9 @@ CONV2D_LAYER: list[Row] = [
     ("rows_cols_swapped",
      "rows and columns swapped: kernel[a, b] has a along the height and b along the width; read it as "
      "kernel[a, b, c, o], not kernel[b, a, c, o].", _layer_rows_cols_swapped),
+    ("kernel_transposed",
+     "the kernel's height and width axes are exchanged (transposed); keep it as (kh, kw, c_in, c_out): "
+     "kernel[a, b] has a along the height and b along the width.", _layer_kernel_transposed),
     ("same_symmetric_padding",
      "PyTorch-style symmetric 'same' padding: TensorFlow pads max((out - 1) * stride + k - size, 0) "
      "zeros in total, total // 2 at the top/left and the extra one at the bottom/right.",
