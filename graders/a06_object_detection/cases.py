@@ -270,19 +270,13 @@ def kmeans_rule_cases(source: Source, count: int = 2) -> list[tuple[np.ndarray, 
     return fair(cases, lambda c: ref.kmeans_anchors(c[0], c[1], seed=c[2], iters=c[3]))
 
 
-def kmeans_quality_cases(source: Source, count: int | None = None) -> list[tuple[np.ndarray, int, int]]:
-    """(wh, k, seed): scene boxes and VOC-like log-normal sizes (all four in the fixed list, `count`
-    random ones among the fresh cases)."""
+def kmeans_quality_cases(source: Source) -> list[tuple[np.ndarray, int, int]]:
+    """(wh, k, seed): scene boxes and VOC-like log-normal sizes."""
     rng = CHECK.rng(source)
-    picks = range(4) if count is None else [int(i) for i in rng.integers(0, 4, count)]
-    cases = []
-    for pick in picks:
-        if pick < 2:
-            cases.append((scene_wh(150, int(rng.integers(3000 + 1000 * pick, 4000 + 1000 * pick))).astype(float),
-                          (3, 5)[pick], int(rng.integers(0, 100))))
-        else:
-            cases.append((lognormal_wh(rng, 300), (5, 9)[pick - 2], int(rng.integers(0, 100))))
-    return cases
+    return [(scene_wh(150, int(rng.integers(3000, 4000))).astype(float), 3, int(rng.integers(0, 100))),
+            (scene_wh(150, int(rng.integers(4000, 5000))).astype(float), 5, int(rng.integers(0, 100))),
+            (lognormal_wh(rng, 300), 5, int(rng.integers(0, 100))),
+            (lognormal_wh(rng, 300), 9, int(rng.integers(0, 100)))]
 
 
 # -- targets and decoding --------------------------------------------------------------------------
@@ -744,10 +738,15 @@ def class_nms_kind(case: tuple) -> tuple[str, ...]:
 
 
 def ap_random_kind(case: tuple) -> tuple[str, ...]:
+    """Equal scores, images without truth, and whether the precision rises again after a false
+    positive (then the envelope changes the AP)."""
     detections, truth, _ = case
     scores = np.concatenate([np.asarray(s, float) for _, s in detections])
+    no_envelope = next(m.fn for m in CHECK.mistakes_of("average_precision") if m.id == "no_envelope")
+    rises = not np.isclose(no_envelope(*case), ref.average_precision(*case), rtol=0, atol=1e-12)
     return ("equal scores" if len(np.unique(scores)) < len(scores) else "distinct scores",
-            "an image without ground truth" if any(len(_boxes(g)) == 0 for g in truth) else "ground truth in every image")
+            "an image without ground truth" if any(len(_boxes(g)) == 0 for g in truth) else "ground truth in every image",
+            "the precision rises again" if rises else "the precision never rises")
 
 
 def map_kind(case: tuple) -> str:

@@ -149,7 +149,9 @@ def _avg_iou(wh: np.ndarray, anchors: np.ndarray) -> float:
 
 @pytest.mark.relies_on(*BEST_ANCHOR_CHECKS, caller="kmeans_anchors")
 @pytest.mark.relies_on(*WH_IOU_CHECKS, caller="kmeans_anchors")
-@cases(KMEANS_QUALITY, fresh=lambda rng: C.kmeans_quality_cases(rng, 1), kind=C.kmeans_quality_kind)
+# No fresh cases: the feedback shows only an average IoU, which no table can copy, and a Euclidean
+# k-means (the rule check's mistake) stays above the mark on these sizes but not on every draw.
+@cases(KMEANS_QUALITY, kind=C.kmeans_quality_kind)
 def test_kmeans_anchors_quality(student, case):
     """The anchors fit the boxes: the mean IoU of each box with its best anchor is at least the
     reference's (same seed) minus 0.02, on scene boxes and on VOC-like log-normal sizes."""

@@ -187,8 +187,9 @@ def unet_cases(source: Source, count: int) -> list[dict[str, Any]]:
         channels = int(rng.integers(1, 5))
         any_size = i % 4 == 3 if isinstance(source, str) else bool(rng.random() < 0.25)
         shape = (None, None, channels) if any_size else (h, w, channels)
+        filters = int(rng.choice([4, 6, 10, 12])) if isinstance(source, str) else int(rng.integers(2, 17))
         cases.append({"input_shape": shape, "n_classes": int(rng.integers(2, 8)), "depth": depth,
-                      "base_filters": int(rng.choice([4, 6, 10, 12])), "skips": _pick(rng, source, i % 2 == 0)})
+                      "base_filters": filters, "skips": _pick(rng, source, i % 2 == 0)})
     return cases
 
 
@@ -282,7 +283,10 @@ def dilate_kind(case: dict[str, Any]) -> tuple[str, ...]:
 
 
 def atrous_kind(case: dict[str, Any]) -> tuple[str, ...]:
-    return (_form(case["rate"], "rate"), "a rate of 1" if 1 in _pair_of(case["rate"]) else "rates > 1")
+    """Rates, and whether "same" pads an odd total r·(k - 1) on an axis (then its halves differ)."""
+    spans = [r * (k - 1) for r, k in zip(_pair_of(case["rate"]), case["kernel"].shape[:2], strict=True)]
+    return (_form(case["rate"], "rate"), "a rate of 1" if 1 in _pair_of(case["rate"]) else "rates > 1",
+            "an odd total padding" if any(span % 2 for span in spans) else "even total paddings")
 
 
 def upsample_kind(case: dict[str, Any]) -> tuple[str, ...]:
