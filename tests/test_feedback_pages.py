@@ -92,6 +92,9 @@ def test_library_errors_lose_their_colour_codes_and_wrapper_lines():
     assert line == ("This read-only cell stopped: your `build_detector` raised ValueError: The total size of the new "
                     "array must be unchanged, input_shape = [16], output_shape = [3, 5] (line 31 of its cell).")
     assert "\x1b" not in line and "Exception encountered" not in line
+    course_code = _error("ValueError", "bad box", ["Cell In[9], line 3\n", "Cell In[1], line 12, in draw_boxes(ax, boxes)\n"])
+    assert stopped_cell_line(course_code, yours={"iou_matrix"}) == (
+        "This read-only cell stopped: `draw_boxes` raised ValueError: bad box (line 12 of its cell).")
 
 
 def test_every_image_gets_alternative_text():

@@ -245,14 +245,17 @@ def add_alt_text(cell: NotebookNode) -> None:
                 meta[mime]["alt"] = alts[min(number, len(alts)) - 1] if alts else figure_alt(cell, output, number)
 
 
-def _one_line_stops(cell: NotebookNode, earlier_stopped: bool) -> bool:
+_DEFINED = re.compile(r"^def (\w+)\(", re.MULTILINE)
+
+
+def _one_line_stops(cell: NotebookNode, earlier_stopped: bool, yours: set[str]) -> bool:
     """A read-only cell that stopped shows one line instead of its traceback, and none of the figures
     it had half drawn. True when the cell stopped."""
     errors = [o for o in cell.outputs if o.get("output_type") == "error"]
     if not errors:
         return False
     for error in errors:
-        error["traceback"] = [stopped_cell_line(error, earlier_stopped=earlier_stopped)]
+        error["traceback"] = [stopped_cell_line(error, earlier_stopped=earlier_stopped, yours=yours)]
     cell.outputs = [o for o in cell.outputs if not any(m in o.get("data", {}) for m in IMAGE_TYPES)]
     return True
 
@@ -264,6 +267,7 @@ def write_results(nb: NotebookNode, result: NotebookResult) -> None:
     notes = ([result.broken] if result.broken else []) + result.notes
     first = True
     stopped = False
+    yours = {name for cell in nb.cells if nbgrader_meta(cell).get("solution") for name in _DEFINED.findall(cell.source)}
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -273,7 +277,7 @@ def write_results(nb: NotebookNode, result: NotebookResult) -> None:
         item = items.get(meta.get("grade_id")) if meta.get("grade") else None
         if item is None or meta.get("solution"):
             if meta.get("locked") and not meta.get("solution") and item is None:
-                stopped = _one_line_stops(cell, stopped) or stopped
+                stopped = _one_line_stops(cell, stopped, yours) or stopped
             else:
                 stopped = stopped or any(o.get("output_type") == "error" for o in cell.outputs)
             add_alt_text(cell)

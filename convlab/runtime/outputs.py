@@ -4,6 +4,7 @@ feedback or the gradebook."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,12 +61,13 @@ _NOTEBOOK_FRAME = re.compile(r"^Cell In\[\d+\], line (\d+)(?:, in (\w+)\()?", re
 _UNDEFINED = re.compile(r"name '(\w+)' is not defined")
 
 
-def stopped_cell_line(error: dict, *, earlier_stopped: bool = False) -> str:
+def stopped_cell_line(error: dict, *, earlier_stopped: bool = False, yours: Collection[str] | None = None) -> str:
     """One line instead of a read-only cell's traceback: which function of the student's stopped it
     and why, for the feedback of an unfinished notebook (no library frames, no colour codes).
 
     `error` is an nbformat error output; `earlier_stopped`: a cell above this one stopped too (so a
-    name it should have defined may be missing)."""
+    name it should have defined may be missing); `yours`: the functions the student's answer cells
+    define (None: assume the failing function is theirs)."""
     ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
     frames = _NOTEBOOK_FRAME.findall(_ANSI.sub("", "\n".join(error.get("traceback", []))))
     line, function = frames[-1] if frames else ("", "")
@@ -79,7 +81,8 @@ def stopped_cell_line(error: dict, *, earlier_stopped: bool = False) -> str:
         return f"This read-only cell stopped: `{undefined.group(1)}` is not defined ({why})."
     error_text = readable_error(f"{ename}: {evalue}" if evalue else ename)
     if function:
-        return f"This read-only cell stopped: your `{function}` raised {error_text} (line {line} of its cell)."
+        whose = "your " if yours is None or function in yours else ""
+        return f"This read-only cell stopped: {whose}`{function}` raised {error_text} (line {line} of its cell)."
     where = f" at its line {line}" if line else ""
     return f"This read-only cell stopped{where} with {error_text}"
 
