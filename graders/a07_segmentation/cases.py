@@ -187,9 +187,10 @@ def unet_cases(source: Source, count: int) -> list[dict[str, Any]]:
         channels = int(rng.integers(1, 5))
         any_size = i % 4 == 3 if isinstance(source, str) else bool(rng.random() < 0.25)
         shape = (None, None, channels) if any_size else (h, w, channels)
+        n_classes = int(rng.integers(2, 8))
         filters = int(rng.choice([4, 6, 10, 12])) if isinstance(source, str) else int(rng.integers(2, 17))
-        cases.append({"input_shape": shape, "n_classes": int(rng.integers(2, 8)), "depth": depth,
-                      "base_filters": filters, "skips": _pick(rng, source, i % 2 == 0)})
+        cases.append({"input_shape": shape, "n_classes": n_classes, "depth": depth, "base_filters": filters,
+                      "skips": _pick(rng, source, i % 2 == 0)})
     return cases
 
 
