@@ -13,6 +13,7 @@ it must lose, with the fixed and fresh cases real grading uses; the named mistak
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from collections import Counter
 from pathlib import Path
@@ -64,6 +65,11 @@ def measure(assignment: str) -> tuple[Counter, list[str]]:
         if len(rows) != 1:
             tally["no row"] += 1
             continue
+        if "model" in inspect.signature(getattr(reference, entry.function)).parameters:
+            # A Keras model reaches the student's function only through the kernel's extension.
+            tally["not measurable"] += 1
+            misses.append(f"  {entry.name}: not measurable in process (takes a Keras model)")
+            continue
         try:
             student = InProcessStudent(reference, entry.answer)
             own = [c for c in entry.loses if c in checks]
@@ -73,7 +79,9 @@ def measure(assignment: str) -> tuple[Counter, list[str]]:
             misses.append(f"  {entry.name}: not measurable in process ({type(exc).__name__})")
             continue
         tally["counted"] += 1
-        if named == rows[0].id:
+        # A library rule's entry is named by the rule it breaks, not by a row of the table.
+        library_rule = named.startswith("banned_call:") and all("_no_" in c for c in entry.loses)
+        if named == rows[0].id or library_rule:
             tally["named right"] += 1
         else:
             misses.append(f"  {entry.name}: intended {rows[0].id}, named {named or '(none)'}")

@@ -152,10 +152,15 @@ def array_mistakes(
     got: np.ndarray, mistakes: Sequence[MistakeRow], args: tuple[Any, ...], kwargs: dict[str, Any],
     rtol: float, atol: float, equal_nan: bool = False,
 ) -> list[Mistake]:
-    """Every known mistake whose output on the same inputs equals the student's array, in table order."""
+    """Every known mistake whose output on the same inputs equals the student's array, in table order.
+
+    NaN matches NaN here whatever `equal_nan` says of the expected array: a mistake that gives NaN
+    exactly where the student's answer does (0 / 0 for an empty union) is the mistake they made.
+    """
+    del equal_nan  # kept in the signature: callers pass the check's rule, which matching does not need
     def same(a: np.ndarray, wrong: Any) -> bool:
         wrong = np.asarray(wrong, dtype=float)
-        return wrong.shape == a.shape and _same(a, wrong, rtol, atol, equal_nan)
+        return wrong.shape == a.shape and _same(a, wrong, rtol, atol, True)
     return matching_mistakes(mistakes, args, kwargs, got, same)
 
 
