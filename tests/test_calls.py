@@ -11,6 +11,7 @@ import pytest
 
 from convlab.checking.calls import Checker, Raises, describe_call
 from convlab.checking.checks import CheckFailure
+from convlab.runtime.student import StudentError
 from tests.inprocess_student import InProcessStudent
 
 REFERENCE_CODE = '''
@@ -160,3 +161,43 @@ def test_malformed_mistake_row_fails_when_the_graders_load():
 def test_describe_call_never_prints_values():
     text = describe_call("f", reference.scale, (np.array([[123.456]]),), {"factor": 7})
     assert "123" not in text and "float64 array of shape (1, 1)" in text
+
+
+NAN_CODE = '''
+def per_class(x):
+    x = np.asarray(x, dtype=float)
+    return np.array([x[x == c].size / x.size if (x == c).any() else np.nan for c in range(3)])
+'''
+reference.per_class = lambda x: np.array(  # classes absent from x are undefined: NaN
+    [np.mean(np.asarray(x) == c) if (np.asarray(x) == c).any() else np.nan for c in range(3)])
+
+
+def test_equal_nan_accepts_nan_where_nan_is_expected_and_only_there():
+    CHECK.expect_call(_Student(NAN_CODE), "per_class", [0, 0, 1], equal_nan=True)
+    zero_for_absent = "def per_class(x):\n    return np.array([np.mean(np.asarray(x) == c) for c in range(3)])"
+    with pytest.raises(CheckFailure):
+        CHECK.expect_call(_Student(zero_for_absent), "per_class", [0, 0, 1], equal_nan=True)
+
+
+def test_parts_name_the_part_that_differs():
+    swapped = "def split(x):\n    x = np.asarray(x, float)\n    return x[x >= 0], x[x < 0]"
+    failure = _failure(swapped, "split", [1.0, -2.0, 3.0], parts=("negatives", "the rest"))
+    assert "split(x: a list of 3 floats): negatives" in str(failure)
+
+
+def test_expect_returned_compares_a_result_already_fetched():
+    student = _Student("def count_positive(x):\n    return int(sum(v >= 0 for v in x))")
+    got = student.call("count_positive", [0, 1])
+    with pytest.raises(CheckFailure) as info:
+        CHECK.expect_returned(got, "count_positive", [0, 1])
+    assert info.value.mistake_id == "counts_zero"
+
+
+def test_a_raising_student_names_the_rows_that_raise_the_same_way():
+    rows = {"scale": [("indexes_past_the_end", "x[i + 1] reads past the end.",
+                       lambda x, factor=2.0: [x[i + 1] for i in range(len(x))])]}
+    check = Checker(reference=reference, mistakes=rows, seed=1)
+    student = _Student("def scale(x, factor=2.0):\n    return np.array([x[i + 1] * factor for i in range(len(x))])")
+    with pytest.raises(StudentError) as info:
+        check.expect_call(student, "scale", [1.0, 2.0])
+    assert [c[0] for c in info.value.candidates] == ["indexes_past_the_end"]
