@@ -78,7 +78,7 @@ def _expect_indices(student, name: str, *args: Any, boxes: np.ndarray, call: str
         ok = values.ndim == 1 and values.dtype.kind in "iuf" and np.all((values >= 0) & (values < max(len(boxes), 1)))
         if ok and len(boxes):
             expected = CHECK.reference_of(name)(*args, **kwargs)
-            raise with_boxes(exc, _canvas(boxes), boxes[expected], boxes[values.astype(int)], title="kept boxes") from None
+            raise with_boxes(exc, _canvas(boxes), boxes[expected], boxes[values.astype(int)], title=call) from None
         raise
     if np.asarray(got.value).dtype.kind not in "iu":
         raise CheckFailure(f"{call} returned {np.asarray(got.value).dtype} indices; return ints (int64)")
@@ -217,7 +217,7 @@ def _check_decode(student, case: tuple) -> None:
         if boxes is None or np.size(boxes) % 4 or same_result(boxes, want, atol=1e-6):
             raise
         boxes = np.asarray(boxes, float).reshape(-1, 4)
-        raise with_boxes(exc, _canvas(np.concatenate([want, boxes])), want, boxes, title="decoded boxes") from None
+        raise with_boxes(exc, _canvas(np.concatenate([want, boxes])), want, boxes, title=call) from None
     if np.asarray(got.value[2]).dtype.kind not in "iu":
         raise CheckFailure(f"{call} returned {np.asarray(got.value[2]).dtype} classes; return ints (argmax gives them)")
 

@@ -214,6 +214,11 @@ def _conv(filters: int, kernel: int, activation: str, strides: int = 1, padding:
             ("padding", padding), ("activation", activation))
 
 
+# Roles name levels as the task does (d = 0 … depth − 1, d = 0 the full-resolution level) and the
+# layers of a level in words, so no student has to guess whether a number counts from 0 or 1.
+_NTH = {1: "first", 2: "second"}
+
+
 def expected_unet(n_classes: int, depth: int = 2, base_filters: int = 8, skips: bool = True) -> list[Node]:
     """The layers of build_unet as a graph (node 0 is the input), in construction order."""
     nodes = [Node("the input", "InputLayer", ())]
@@ -225,19 +230,19 @@ def expected_unet(n_classes: int, depth: int = 2, base_filters: int = 8, skips: 
     saved = []
     for d in range(depth):
         for k in (1, 2):
-            add(f"encoder level {d}, convolution {k}", "Conv2D", _conv(base_filters * 2**d, 3, "relu"))
+            add(f"the {_NTH[k]} convolution of encoder level d = {d}", "Conv2D", _conv(base_filters * 2**d, 3, "relu"))
         saved.append(len(nodes) - 1)
-        add(f"encoder level {d}, pooling", "MaxPooling2D",
+        add(f"the pooling of encoder level d = {d}", "MaxPooling2D",
             (("pool_size", (2, 2)), ("strides", (2, 2)), ("padding", "valid")))
     for k in (1, 2):
-        add(f"bottleneck, convolution {k}", "Conv2D", _conv(base_filters * 2**depth, 3, "relu"))
+        add(f"the {_NTH[k]} convolution of the bottleneck", "Conv2D", _conv(base_filters * 2**depth, 3, "relu"))
     for d in reversed(range(depth)):
-        up = add(f"decoder level {d}, transposed convolution", "Conv2DTranspose",
+        up = add(f"the transposed convolution of decoder level d = {d}", "Conv2DTranspose",
                  _conv(base_filters * 2**d, 2, "linear", strides=2, padding="valid"))
         if skips:
-            add(f"decoder level {d}, Concatenate", "Concatenate", (), up, saved[d])
+            add(f"the Concatenate of decoder level d = {d}", "Concatenate", (), up, saved[d])
         for k in (1, 2):
-            add(f"decoder level {d}, convolution {k}", "Conv2D", _conv(base_filters * 2**d, 3, "relu"))
+            add(f"the {_NTH[k]} convolution of decoder level d = {d}", "Conv2D", _conv(base_filters * 2**d, 3, "relu"))
     add("the output layer", "Conv2D", _conv(n_classes, 1, "softmax", padding="valid"))
     return nodes
 
