@@ -22,6 +22,16 @@ from solutions import conv2d as ref
 
 Row = tuple[str, str, Callable[..., Any]]
 
+
+class NotApplicable(Exception):  # noqa: N818 - a signal, not an error
+    """A row does not apply to these inputs (a 'same'-only mistake on a 'valid' call, ...).
+
+    A student's function that raises names the rows raising the same exception class on the same
+    inputs, so a row says "not mine" with this class, which no student's code raises, and never
+    with a ValueError a student's code may well raise for another reason.
+    """
+
+
 # -- shared helpers -------------------------------------------------------------------------------
 
 
@@ -61,7 +71,7 @@ def _wrapped(fn: Callable[..., np.ndarray], image: Any, kernel: Any, mode: str) 
     """What an accumulator of the inputs' narrow integer type holds: the exact result, wrapped."""
     dtype = _narrow_int(image, kernel)
     if dtype is None:
-        raise ValueError("not a narrow integer input")
+        raise NotApplicable("not a narrow integer input")
     exact = fn(np.asarray(image).astype(np.int64), np.asarray(kernel).astype(np.int64), mode)
     return np.round(exact).astype(np.int64).astype(dtype).astype(float)
 
@@ -70,7 +80,7 @@ def _products_wrapped(fn_name: str, image: Any, kernel: Any, mode: str) -> np.nd
     """Each product wraps in the narrow type, the sum is taken in float."""
     dtype = _narrow_int(image, kernel)
     if dtype is None:
-        raise ValueError("not a narrow integer input")
+        raise NotApplicable("not a narrow integer input")
     x, k = np.asarray(image).astype(dtype), np.asarray(kernel).astype(dtype)
     fn = ref.conv2d if fn_name == "conv2d" else ref.correlate2d
     total = None
@@ -86,7 +96,7 @@ def _products_wrapped(fn_name: str, image: Any, kernel: Any, mode: str) -> np.nd
 
 def _truncated(fn: Callable[..., np.ndarray], image: Any, kernel: Any, mode: str) -> np.ndarray:
     if np.asarray(image).dtype.kind not in "iu":
-        raise ValueError("float image")
+        raise NotApplicable("float image")
     return np.trunc(fn(image, kernel, mode))
 
 
@@ -100,6 +110,31 @@ VALID_LARGER_HINT = ("the kernel is larger than the image along both axes here: 
                      "swap roles (as in scipy), giving shape (kh - h + 1, kw - w + 1).")
 
 
+def _full_one_too_large(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """'full' built as zeros((h + kh, w + kw)): the extra last row and column stay zero; the 'same' and
+    'valid' windows cut from it are unchanged."""
+    def variant(image: Any, kernel: Any, mode: str = "full") -> np.ndarray:
+        if mode != "full":
+            raise NotApplicable("full only")
+        return np.pad(fn(image, kernel, "full"), ((0, 1), (0, 1)))
+    return variant
+
+
+def _valid_one_short(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """'valid' with h - kh rows and w - kw columns (range(h - kh)): the last complete overlap is lost."""
+    def variant(image: Any, kernel: Any, mode: str = "full") -> np.ndarray:
+        if mode != "valid":
+            raise NotApplicable("valid only")
+        return fn(image, kernel, "valid")[:-1, :-1]
+    return variant
+
+
+FULL_SIZE_HINT = ("'full' output one row and one column too large: it has h + kh - 1 rows and w + kw - 1 "
+                  "columns, not h + kh and w + kw.")
+VALID_SHORT_HINT = ("'valid' output one row and one column short: there are h - kh + 1 complete overlaps "
+                    "down and w - kw + 1 across (loop over range(h - kh + 1)).")
+
+
 def _zeros_like_ref(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     return lambda image, kernel, mode="full": np.zeros_like(fn(image, kernel, mode))
 
@@ -108,7 +143,7 @@ def _valid_empty(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     def variant(image: Any, kernel: Any, mode: str = "full") -> np.ndarray:
         x, k = _f(image), _f(kernel)
         if mode != "valid" or (x.shape[0] >= k.shape[0] and x.shape[1] >= k.shape[1]):
-            raise ValueError("only the swapped valid case")
+            raise NotApplicable("only the swapped valid case")
         return np.zeros((max(x.shape[0] - k.shape[0] + 1, 0), max(x.shape[1] - k.shape[1] + 1, 0)))
     return variant
 
@@ -135,7 +170,7 @@ def _conv2d_flip_cols_only(image: Any, kernel: Any, mode: str = "full") -> np.nd
 
 def _conv2d_same_off_centre(image: Any, kernel: Any, mode: str = "full") -> np.ndarray:
     if mode != "same":
-        raise ValueError("same only")
+        raise NotApplicable("same only")
     return _conv_like(image, kernel, mode, same="corr")
 
 
@@ -153,7 +188,7 @@ def _conv2d_mode_ignored(image: Any, kernel: Any, mode: str = "full") -> np.ndar
 
 def _conv2d_valid_from_zero(image: Any, kernel: Any, mode: str = "full") -> np.ndarray:
     if mode != "valid":
-        raise ValueError("valid only")
+        raise NotApplicable("valid only")
     x, k = _f(image), _f(kernel)
     full = ref.conv2d(x, k, "full")
     return full[: abs(x.shape[0] - k.shape[0]) + 1, : abs(x.shape[1] - k.shape[1]) + 1]
@@ -198,6 +233,8 @@ CONV2D: list[Row] = [
     ("valid_from_zero",
      "'valid' window misplaced: complete overlaps start at row kh - 1 and column kw - 1 of the full "
      "output, not at 0.", _conv2d_valid_from_zero),
+    ("full_one_too_large", FULL_SIZE_HINT, _full_one_too_large(ref.conv2d)),
+    ("valid_one_short", VALID_SHORT_HINT, _valid_one_short(ref.conv2d)),
     ("mode_ignored",
      "the mode argument seems to be ignored: 'same' and 'valid' keep only part of the full output.",
      _conv2d_mode_ignored),
@@ -220,7 +257,7 @@ def _corr_flipped_conv_window(image: Any, kernel: Any, mode: str = "full") -> np
 
 def _corr_same_conv_window(image: Any, kernel: Any, mode: str = "full") -> np.ndarray:
     if mode != "same":
-        raise ValueError("same only")
+        raise NotApplicable("same only")
     return _conv_like(image, _f(kernel)[::-1, ::-1], mode, same="conv")
 
 
@@ -235,7 +272,7 @@ def _corr_flip_cols_only(image: Any, kernel: Any, mode: str = "full") -> np.ndar
 def _corr_valid_swap_not_rotated(image: Any, kernel: Any, mode: str = "full") -> np.ndarray:
     x, k = _f(image), _f(kernel)
     if mode != "valid" or not (k.shape[0] >= x.shape[0] and k.shape[1] >= x.shape[1]) or k.shape == x.shape:
-        raise ValueError("swapped valid only")
+        raise NotApplicable("swapped valid only")
     return ref.correlate2d(k, x, "valid")
 
 
@@ -283,6 +320,8 @@ CORRELATE2D: list[Row] = [
      "rows and columns swapped: the kernel is read as kernel[b, a] (transposed); index images and "
      "kernels as [row, column].", _corr_kernel_transposed),
     ("valid_kernel_larger_empty", VALID_LARGER_HINT, _valid_empty(ref.correlate2d)),
+    ("full_one_too_large", FULL_SIZE_HINT, _full_one_too_large(ref.correlate2d)),
+    ("valid_one_short", VALID_SHORT_HINT, _valid_one_short(ref.correlate2d)),
     ("mode_ignored",
      "the mode argument seems to be ignored: 'same' and 'valid' keep only part of the full output.",
      _corr_mode_ignored),
@@ -335,13 +374,24 @@ def _same_pads(size: int, k: int, s: int) -> int:
     return max((-(-size // s) - 1) * s + k - size, 0)
 
 
+def _same_totals(images: Any, kernel: Any, strides: Any, out: Callable[[int, int], int] | None = None
+                 ) -> tuple[int, int]:
+    """TensorFlow's total 'same' padding (rows, columns) for `out(size, stride)` outputs (default: ceil)."""
+    _, h, w, _ = np.shape(images)
+    kh, kw = np.shape(kernel)[:2]
+    sh, sw = _pair(strides)
+    if out is None:
+        return _same_pads(h, kh, sh), _same_pads(w, kw, sw)
+    return max((out(h, sh) - 1) * sh + kh - h, 0), max((out(w, sw) - 1) * sw + kw - w, 0)
+
+
 def _layer_kernel_flipped(images, kernel, bias=None, strides=1, padding="valid", activation=None):
     return ref.conv2d_layer(images, _f(kernel)[::-1, ::-1], bias, strides, padding, activation)
 
 
 def _layer_symmetric_same(images, kernel, bias=None, strides=1, padding="valid", activation=None):
     if padding != "same":
-        raise ValueError("same only")
+        raise NotApplicable("same only")
     kh, kw = np.shape(kernel)[:2]
     ph, pw = (kh - 1) // 2, (kw - 1) // 2
     return _layer_padded(images, kernel, bias, strides, (ph, ph, pw, pw), activation)
@@ -349,7 +399,7 @@ def _layer_symmetric_same(images, kernel, bias=None, strides=1, padding="valid",
 
 def _layer_symmetric_same_ceil(images, kernel, bias=None, strides=1, padding="valid", activation=None):
     if padding != "same":
-        raise ValueError("same only")
+        raise NotApplicable("same only")
     kh, kw = np.shape(kernel)[:2]
     ph, pw = kh // 2, kw // 2
     return _layer_padded(images, kernel, bias, strides, (ph, ph, pw, pw), activation)
@@ -357,27 +407,21 @@ def _layer_symmetric_same_ceil(images, kernel, bias=None, strides=1, padding="va
 
 def _layer_same_extra_top(images, kernel, bias=None, strides=1, padding="valid", activation=None):
     if padding != "same":
-        raise ValueError("same only")
-    _, h, w, _ = np.shape(images)
-    kh, kw = np.shape(kernel)[:2]
-    sh, sw = _pair(strides)
-    th, tw = _same_pads(h, kh, sh), _same_pads(w, kw, sw)
+        raise NotApplicable("same only")
+    th, tw = _same_totals(images, kernel, strides)
     return _layer_padded(images, kernel, bias, strides, (th - th // 2, th // 2, tw - tw // 2, tw // 2), activation)
 
 
 def _layer_same_stride1_subsampled(images, kernel, bias=None, strides=1, padding="valid", activation=None):
     if padding != "same":
-        raise ValueError("same only")
+        raise NotApplicable("same only")
     sh, sw = _pair(strides)
     return ref.conv2d_layer(images, kernel, bias, 1, "same", activation)[:, ::sh, ::sw]
 
 
 def _layer_stride_not_in_window(images, kernel, bias=None, strides=1, padding="valid", activation=None):
-    _, h, w, _ = np.shape(images)
-    kh, kw = np.shape(kernel)[:2]
-    sh, sw = _pair(strides)
     if padding == "same":
-        th, tw = _same_pads(h, kh, sh), _same_pads(w, kw, sw)
+        th, tw = _same_totals(images, kernel, strides)
         pads = (th // 2, th - th // 2, tw // 2, tw - tw // 2)
     else:
         pads = (0, 0, 0, 0)
@@ -395,7 +439,7 @@ def _layer_strides_swapped(images, kernel, bias=None, strides=1, padding="valid"
 
 def _layer_bias_per_product(images, kernel, bias=None, strides=1, padding="valid", activation=None):
     if bias is None:
-        raise ValueError("needs a bias")
+        raise NotApplicable("needs a bias")
     kh, kw, c_in, _ = np.shape(kernel)
     # Added with every product of a full window: kh * kw * C_in times instead of once.
     z = ref.conv2d_layer(images, kernel, None, strides, padding) + kh * kw * c_in * _f(bias)
@@ -404,7 +448,7 @@ def _layer_bias_per_product(images, kernel, bias=None, strides=1, padding="valid
 
 def _layer_bias_per_tap(images, kernel, bias=None, strides=1, padding="valid", activation=None):
     if bias is None:
-        raise ValueError("needs a bias")
+        raise NotApplicable("needs a bias")
     kh, kw, _, _ = np.shape(kernel)
     z = ref.conv2d_layer(images, kernel, None, strides, padding) + kh * kw * _f(bias)
     return _act(z, activation)
@@ -412,8 +456,38 @@ def _layer_bias_per_tap(images, kernel, bias=None, strides=1, padding="valid", a
 
 def _layer_activation_before_bias(images, kernel, bias=None, strides=1, padding="valid", activation=None):
     if bias is None or activation is None:
-        raise ValueError("needs both")
+        raise NotApplicable("needs both")
     return ref.conv2d_layer(images, kernel, None, strides, padding, activation) + _f(bias)
+
+
+def _layer_output_one_short(images, kernel, bias=None, strides=1, padding="valid", activation=None):
+    # out = (size + pad - k) // stride, the + 1 forgotten: the last row and column of windows are lost.
+    return ref.conv2d_layer(images, kernel, bias, strides, padding, activation)[:, :-1, :-1]
+
+
+def _layer_same_out_floor(images, kernel, bias=None, strides=1, padding="valid", activation=None):
+    """'same' with out = size // stride (rounded down) and the padding TensorFlow's rule gives for it."""
+    if padding != "same":
+        raise NotApplicable("same only")
+    th, tw = _same_totals(images, kernel, strides, out=lambda size, stride: size // stride)
+    # That padding holds at least out_h x out_w windows: keep the first ones, as the student's loop does.
+    z = _layer_padded(images, kernel, bias, strides, (th // 2, th - th // 2, tw // 2, tw - tw // 2), activation)
+    _, h, w, _ = np.shape(images)
+    sh, sw = _pair(strides)
+    return z[:, : h // sh, : w // sw]
+
+
+def _layer_sigmoid_sign(images, kernel, bias=None, strides=1, padding="valid", activation=None):
+    if activation != "sigmoid":
+        raise NotApplicable("sigmoid only")
+    return 1.0 / (1.0 + np.exp(ref.conv2d_layer(images, kernel, bias, strides, padding, None)))
+
+
+def _layer_relu_np_max(images, kernel, bias=None, strides=1, padding="valid", activation=None):
+    # np.max(z, 0) reduces over the batch axis; np.maximum(z, 0) is the element-wise ReLU.
+    if activation != "relu":
+        raise NotApplicable("relu only")
+    return np.max(ref.conv2d_layer(images, kernel, bias, strides, padding, None), axis=0)
 
 
 def _layer_activation_ignored(images, kernel, bias=None, strides=1, padding="valid", activation=None):
@@ -486,6 +560,9 @@ CONV2D_LAYER: list[Row] = [
      "'same' with strides: the padding depends on the stride (out = ceil(size / stride) and total = "
      "max((out - 1) * stride + k - size, 0)); subsampling the stride-1 output is not the same.",
      _layer_same_stride1_subsampled),
+    ("same_out_floor",
+     "'same' keeps ceil(size / stride) rows and columns, rounded up (-(-size // stride)), not size // stride.",
+     _layer_same_out_floor),
     ("stride_not_in_window",
      "stride ignored in the window index: output (i, j) reads the window starting at "
      "(i * stride_h, j * stride_w), not at (i, j).", _layer_stride_not_in_window),
@@ -503,6 +580,14 @@ CONV2D_LAYER: list[Row] = [
     ("activation_before_bias",
      "activation applied before the bias: the layer computes activation(sum + bias).",
      _layer_activation_before_bias),
+    ("sigmoid_sign",
+     "sigmoid sign: sigmoid(z) = 1 / (1 + exp(-z)), with a minus sign in the exponent.", _layer_sigmoid_sign),
+    ("relu_np_max",
+     "np.max(z, 0) takes the maximum over the batch axis: ReLU is the element-wise np.maximum(z, 0).",
+     _layer_relu_np_max),
+    ("output_one_short",
+     "output one row and one column short: out = (size + padding - k) // stride + 1, the + 1 counting the "
+     "first window.", _layer_output_one_short),
     ("activation_ignored",
      "the activation is not applied (or not this one): 'relu', 'sigmoid', 'tanh' or a function "
      "applied to sum + bias.", _layer_activation_ignored),
@@ -540,6 +625,21 @@ def _im2col_stride_ignored(images, kh, kw, strides=1):
     return ref.im2col(images, kh, kw, 1)
 
 
+def _im2col_output_one_short(images, kh, kw, strides=1):
+    # A loop over range((H - kh) // sh) windows: the + 1 forgotten, the last row and column lost.
+    return ref.im2col(images, kh, kw, strides)[:, :-1, :-1]
+
+
+def _im2col_strides_swapped(images, kh, kw, strides=1):
+    sh, sw = _pair(strides)
+    return ref.im2col(images, kh, kw, (sw, sh))
+
+
+def _im2col_kernel_size_swapped(images, kh, kw, strides=1):
+    # Windows kw high and kh wide (sliding_window_view(images, (kw, kh), ...)): as long, other pixels.
+    return ref.im2col(images, kw, kh, strides)
+
+
 def _im2col_flat(images, kh, kw, strides=1):
     out = ref.im2col(images, kh, kw, strides)
     return out.reshape(-1, out.shape[-1])
@@ -549,6 +649,11 @@ PATCH_ORDER_HINT = ("patch order does not match kernel.reshape(-1, C_out): flatt
                     "(kh, kw, C_in), tap-row, then tap-column, then channel; sliding_window_view puts the "
                     "channel axis before the window axes, so transpose before reshaping.")
 
+STRIDES_SWAPPED_HINT = ("strides swapped: strides=(sh, sw) steps sh rows along the height and sw columns along "
+                        "the width.")
+WINDOWS_SHORT_HINT = ("one row and one column of windows short: out_h = (H - kh) // sh + 1 and out_w = "
+                      "(W - kw) // sw + 1, the + 1 counting the first window.")
+
 IM2COL: list[Row] = [
     ("patch_order_channel_first", PATCH_ORDER_HINT, _im2col_channel_first),
     ("patch_order_taps_transposed", PATCH_ORDER_HINT, _im2col_taps_transposed),
@@ -556,6 +661,11 @@ IM2COL: list[Row] = [
      "stride ignored in the window index: window (i, j) starts at (i * stride_h, j * stride_w).",
      _im2col_stride_not_in_window),
     ("stride_ignored", "strides ignored: consecutive windows are stride pixels apart.", _im2col_stride_ignored),
+    ("strides_swapped", STRIDES_SWAPPED_HINT, _im2col_strides_swapped),
+    ("kernel_size_swapped",
+     "window height and width swapped: a window is kh rows (along the image's height, axis 1) by kw columns.",
+     _im2col_kernel_size_swapped),
+    ("output_one_short", WINDOWS_SHORT_HINT, _im2col_output_one_short),
     ("flattened",
      "return the patches as (N, out_h, out_w, kh * kw * C_in), not as one 2D matrix.", _im2col_flat),
 ]
@@ -576,7 +686,7 @@ def _im2col_layer_kernel_order(images, kernel, bias=None, strides=1):
 
 def _im2col_layer_bias_ignored(images, kernel, bias=None, strides=1):
     if bias is None:
-        raise ValueError("needs a bias")
+        raise NotApplicable("needs a bias")
     return ref.conv2d_im2col(images, kernel, None, strides)
 
 
@@ -588,13 +698,44 @@ def _im2col_layer_flipped(images, kernel, bias=None, strides=1):
     return ref.conv2d_im2col(images, _f(kernel)[::-1, ::-1], bias, strides)
 
 
+def _im2col_layer_not_reshaped(images, kernel, bias=None, strides=1):
+    k = _f(kernel)
+    patches = ref.im2col(images, k.shape[0], k.shape[1], strides)
+    out = patches.reshape(-1, patches.shape[-1]) @ k.reshape(-1, k.shape[3])
+    return out if bias is None else out + _f(bias)
+
+
+def _im2col_layer_kernel_reshape_transposed(images, kernel, bias=None, strides=1):
+    # kernel.reshape(C_out, -1).T: a PyTorch-style (C_out, kh * kw * C_in) reading of a Keras kernel.
+    k = _f(kernel)
+    out = ref.im2col(images, k.shape[0], k.shape[1], strides) @ k.reshape(k.shape[3], -1).T
+    return out if bias is None else out + _f(bias)
+
+
+def _im2col_layer_strides_swapped(images, kernel, bias=None, strides=1):
+    sh, sw = _pair(strides)
+    return ref.conv2d_im2col(images, kernel, bias, (sw, sh))
+
+
+def _im2col_layer_output_one_short(images, kernel, bias=None, strides=1):
+    return ref.conv2d_im2col(images, kernel, bias, strides)[:, :-1, :-1]
+
+
 CONV2D_IM2COL: list[Row] = [
     ("patch_order_channel_first", PATCH_ORDER_HINT, _im2col_layer_channel_first),
     ("kernel_order", PATCH_ORDER_HINT, _im2col_layer_kernel_order),
     ("kernel_flipped", "kernel flipped: the layer is a cross-correlation, use the kernel as it is.",
      _im2col_layer_flipped),
     ("bias_ignored", "the bias is ignored: add bias[o] to every output of channel o.", _im2col_layer_bias_ignored),
+    ("kernel_reshape_transposed",
+     "kernel.reshape(C_out, -1).T reads a Keras kernel as (C_out, kh, kw, C_in): reshape it to "
+     "(kh * kw * C_in, C_out) directly, in the order of the patches.", _im2col_layer_kernel_reshape_transposed),
     ("stride_ignored", "strides ignored: pass them on to im2col.", _im2col_layer_stride_ignored),
+    ("strides_swapped", STRIDES_SWAPPED_HINT, _im2col_layer_strides_swapped),
+    ("output_one_short", WINDOWS_SHORT_HINT, _im2col_layer_output_one_short),
+    ("not_reshaped",
+     "return (N, out_h, out_w, C_out): reshape the product of the flattened patches back to the output's grid.",
+     _im2col_layer_not_reshaped),
 ]
 
 # -- filters --------------------------------------------------------------------------------------
@@ -604,6 +745,9 @@ BOX_KERNEL: list[Row] = [
      lambda k: np.ones((int(k), int(k)))),
     ("divided_by_k", "divide by k**2 (the number of weights), not by k.",
      lambda k: np.ones((int(k), int(k))) / k),
+    ("integer_division",
+     "integer division: 1 // k**2 (or an integer array) rounds every weight down to 0; divide with / into floats.",
+     lambda k: np.ones((int(k), int(k))) // int(k) ** 2),
 ]
 
 
@@ -617,6 +761,10 @@ def _gauss(size: int, sigma: float, *, centre: float | None = None, denom: float
         return g / g.sum()
     if norm == "continuous":
         return g / (2 * np.pi * sigma**2)
+    if norm == "max":
+        return g / g.max()
+    if norm == "mean":
+        return g / g.mean()
     return g
 
 
@@ -638,6 +786,24 @@ GAUSSIAN_KERNEL: list[Row] = [
     ("centre_size_over_2",
      "Gaussian off-centre for an even size: the centre is (size - 1) / 2, between two pixels, not "
      "size // 2.", lambda size, sigma: _gauss(size, sigma, centre=size // 2)),
+    ("centre_size_over_2_float",
+     "Gaussian off-centre by half a pixel: the indices run from 0 to size - 1, so the centre is (size - 1) / 2, "
+     "not size / 2.", lambda size, sigma: _gauss(size, sigma, centre=size / 2)),
+    ("centre_one_based",
+     "Gaussian off-centre by one pixel: (size + 1) / 2 is the centre of 1..size, but numpy indices run from 0 "
+     "to size - 1, whose centre is (size - 1) / 2.", lambda size, sigma: _gauss(size, sigma, centre=(size + 1) / 2)),
+    ("two_sigma_squared",
+     "the exponent is -(r**2) / (2 * sigma**2): (2 * sigma)**2 squares the 2 as well.",
+     lambda size, sigma: _gauss(size, sigma, denom=(2 * sigma) ** 2)),
+    ("exponent_sign",
+     "the exponent must be negative, -(r**2) / (2 * sigma**2): the weights fall off away from the centre.",
+     lambda size, sigma: _gauss(size, sigma, denom=-2 * sigma**2)),
+    ("divided_by_max",
+     "divided by the largest value: the weights must sum to 1, so divide by the sum of the values.",
+     lambda size, sigma: _gauss(size, sigma, norm="max")),
+    ("divided_by_mean",
+     "divided by the mean: the weights must sum to 1, so divide by the sum of the values.",
+     lambda size, sigma: _gauss(size, sigma, norm="mean")),
 ]
 
 _GX = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
@@ -742,7 +908,7 @@ def _mag_valid(image):
 def _mag_uint8(image):
     x = np.asarray(image)
     if x.dtype != np.uint8:
-        raise ValueError("uint8 only")
+        raise NotApplicable("uint8 only")
     # Responses computed in uint8 (wrapping), then the magnitude in float.
     gx = ref.correlate2d(x.astype(np.int64), _GX, "same").astype(np.int64).astype(np.uint8).astype(float)
     gy = ref.correlate2d(x.astype(np.int64), _GX.T, "same").astype(np.int64).astype(np.uint8).astype(float)
@@ -752,10 +918,17 @@ def _mag_uint8(image):
 def _mag_int_responses(image):
     x = np.asarray(image)
     if x.dtype.kind not in "iu":
-        raise ValueError("integer images only")
+        raise NotApplicable("integer images only")
     gx, gy = _responses(x.astype(np.int64))
     # The magnitude stored back into the image's integer type.
     return np.trunc(np.hypot(gx, gy)).astype(np.int64).astype(x.dtype).astype(float)
+
+
+def _normalised(magnitude: np.ndarray) -> np.ndarray:
+    top = magnitude.max()
+    if top == 0:
+        raise NotApplicable("a flat image has nothing to divide by")
+    return magnitude / top
 
 
 MAGNITUDE_L1_HINT = ("|gx| + |gy| is not the gradient magnitude: use sqrt(gx**2 + gy**2) (np.hypot).")
@@ -768,6 +941,8 @@ GRADIENT_MAGNITUDE: list[Row] = [
     ("valid_mode", "use correlate2d in 'same' mode, so the result has the image's shape (zero fill).", _mag_valid),
     ("uint8_overflow", OVERFLOW_HINT, _mag_uint8),
     ("int_result", "the magnitude was stored in the image's integer dtype: return floats.", _mag_int_responses),
+    ("sobel_scaled", SOBEL_HINTS["scaled"], lambda image: ref.gradient_magnitude(image) / 8),
+    ("sobel_scaled", SOBEL_HINTS["scaled"], lambda image: ref.gradient_magnitude(image) / 4),
 ]
 
 EDGE_MAP: list[Row] = [
@@ -777,6 +952,12 @@ EDGE_MAP: list[Row] = [
     ("l1_magnitude", MAGNITUDE_L1_HINT, lambda image, threshold: _mag_l1(image) > threshold),
     ("inverted", "the map is inverted: True marks the edges, where the magnitude is above the threshold.",
      lambda image, threshold: ref.gradient_magnitude(image) <= threshold),
+    ("squared_magnitude",
+     "the threshold applies to the magnitude sqrt(gx**2 + gy**2), not to its square gx**2 + gy**2.",
+     lambda image, threshold: _mag_squared(image) > threshold),
+    ("normalised_magnitude",
+     "the threshold applies to the magnitude itself, not to the magnitude divided by its maximum.",
+     lambda image, threshold: _normalised(ref.gradient_magnitude(image)) > threshold),
 ]
 
 # -- filter_bank_tf -------------------------------------------------------------------------------
@@ -784,6 +965,12 @@ EDGE_MAP: list[Row] = [
 
 def _bank(image, kernels, fn):
     return np.stack([fn(_f(image), k) for k in _f(kernels)], axis=-1)
+
+
+def _bank_reshaped(image, kernels):
+    k = _f(kernels)
+    scrambled = k.reshape(k.shape[1], k.shape[2], k.shape[0])  # filters[:, :, 0, j] of the reshaped tensor
+    return _bank(image, np.moveaxis(scrambled, -1, 0), lambda x, kj: ref.correlate2d(x, kj, "same"))
 
 
 FILTER_BANK_TF: list[Row] = [
@@ -798,6 +985,12 @@ FILTER_BANK_TF: list[Row] = [
      lambda image, kernels: np.moveaxis(_bank(image, kernels, lambda x, k: ref.correlate2d(x, k, "same")), -1, 0)),
     ("valid_padding", "use padding='SAME' so the output keeps the image's size.",
      lambda image, kernels: _bank(image, kernels, lambda x, k: ref.correlate2d(x, k, "valid"))),
+    ("reshape_not_transpose",
+     "kernels.reshape(kh, kw, 1, K) mixes the weights of different kernels: move the kernel axis last with "
+     "np.transpose(kernels, (1, 2, 0)), then add the input-channel axis.", _bank_reshaped),
+    ("batch_axis_kept",
+     "return (H, W, K): drop the batch axis of tf.nn.conv2d's (1, H, W, K) output (y[0]).",
+     lambda image, kernels: _bank(image, kernels, lambda x, k: ref.correlate2d(x, k, "same"))[None]),
 ]
 
 MISTAKES: dict[str, list[Row]] = {
