@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent.parent)]
 
-from inprocess_student import InProcessStudent  # noqa: E402
 from measure_naming import _checks  # noqa: E402
+from support.inprocess_student import InProcessStudent  # noqa: E402
 
 from convlab import course  # noqa: E402
 from convlab.checking.cases import case_kwargs  # noqa: E402

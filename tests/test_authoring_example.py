@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import copy_course
+from support.grading import copy_course
 
 from convlab.dev.corpus import CorpusEntry, read_corpus_entry, with_answer
 from convlab.settings import REPO_ROOT

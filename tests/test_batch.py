@@ -3,12 +3,9 @@ resumable, interruptible, and a killed or hanging worker never costs more than i
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import functools
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,47 +16,17 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from conftest import ASSIGNMENT, NOTEBOOK, copy_course
-from nbgrader.api import Gradebook
+from support.classes import BIN, ENV, assert_sessions_exclusive, auto_scores, make_course
+from support.grading import ASSIGNMENT, NOTEBOOK
 
 from convlab import batch
 from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer, write_submission
-from convlab.integration import gradebook_db
 
-BIN = Path(sys.executable).parent
-ENV = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", PYTHONWARNINGS="ignore",
-           PYTHONPATH=str(Path(__file__).resolve().parent.parent))
 MISTAKES = ("conv1d_no_flip", "moving_average_sum")
 
 
-@functools.cache
-def _template_course() -> Path:
-    """A course copy with its gradebook, made once per test session and copied for each test."""
-    course = copy_course(Path(tempfile.mkdtemp(prefix="convlab-batch-template-")) / "course",
-                         ("source", "release", "graders", "solutions", "nbgrader_config.py"))
-    with (course / "nbgrader_config.py").open("a") as fh:
-        # Short limits keep a hanging submission short.
-        fh.write("\nc.GradeWithEngine.cell_timeout = 8.0\nc.GradeWithEngine.call_timeout = 4.0\n"
-                 "c.GradeWithEngine.item_cpu_seconds = 8.0\nc.GradeWithEngine.call_cpu_seconds = 4.0\n")
-    done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force",
-                           "--log-level=ERROR"], cwd=course, env=ENV, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    atexit.register(shutil.rmtree, course.parent, True)
-    return course
 
 
-def make_course(dest: Path, students: dict[str, nbformat.NotebookNode | str]) -> Path:
-    """A course copy with its gradebook and the given submissions (a str is written as raw text)."""
-    course = dest / "course"
-    shutil.copytree(_template_course(), course)
-    for student, nb in students.items():
-        if isinstance(nb, str):
-            folder = course / "submitted" / student / ASSIGNMENT
-            folder.mkdir(parents=True)
-            (folder / f"{NOTEBOOK}.ipynb").write_text(nb)
-        else:
-            write_submission(nb, course / "submitted", student, ASSIGNMENT, NOTEBOOK)
-    return course
 
 
 def class_of_submissions() -> dict[str, nbformat.NotebookNode | str]:
@@ -74,16 +41,6 @@ def class_of_submissions() -> dict[str, nbformat.NotebookNode | str]:
     return subs
 
 
-def auto_scores(course: Path, url: str | None = None) -> dict[tuple[str, str], float | None]:
-    """(student, cell) -> auto_score of every grade row in the gradebook."""
-    url = url or f"sqlite:///{course / 'gradebook.db'}"
-    rows = {}
-    with Gradebook(url, "convlab") as gb:
-        for sub in gb.find_assignment(ASSIGNMENT).submissions:
-            for nb in sub.notebooks:
-                for g in nb.grades:
-                    rows[(sub.student.id, g.name)] = g.auto_score
-    return rows
 
 
 def autograded_cells(course: Path, student: str) -> list[tuple[str, str, list]]:
@@ -133,22 +90,6 @@ def test_progress_line_has_eta_and_failures():
     assert "2/4 graded, 1 failed" in text and "ETA" in text
 
 
-def assert_sessions_exclusive(url: str) -> None:
-    """While this process holds a Gradebook open on `url`, another process cannot open one: it
-    waits for the lock, then opens it."""
-    code = ("import sys,time\nfrom convlab.integration import gradebook_db\nfrom nbgrader.api import Gradebook\n"
-            "with gradebook_db.serialised_gradebook(sys.argv[1]):\n"
-            "    print('ready', flush=True)\n    t=time.monotonic()\n    gb=Gradebook(sys.argv[1], 'convlab')\n"
-            "    print(round(time.monotonic()-t, 2), flush=True)\n    gb.close()\n")
-    with gradebook_db.serialised_gradebook(url):
-        gb = Gradebook(url, "convlab")
-        other = subprocess.Popen([sys.executable, "-c", code, url], env=ENV, stdout=subprocess.PIPE, text=True)
-        assert other.stdout.readline().strip() == "ready"
-        time.sleep(1.5)
-        assert other.poll() is None, "the other process opened the gradebook while it was held"
-        gb.close()
-    out, _ = other.communicate(timeout=30)
-    assert float(out.strip()) >= 1.0  # it waited for the lock
 
 
 @pytest.mark.slow  # a second interpreter importing nbgrader

@@ -8,11 +8,11 @@ import types
 
 import numpy as np
 import pytest
+from support.inprocess_student import InProcessStudent
 
 from convlab.checking.calls import Checker, Raises, describe_call
 from convlab.checking.checks import CheckFailure
 from convlab.runtime.student import StudentError
-from tests.inprocess_student import InProcessStudent
 
 REFERENCE_CODE = '''
 import numpy as np

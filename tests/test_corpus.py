@@ -15,77 +15,26 @@ mode, used for the fast assignments, checks that too.
 
 from __future__ import annotations
 
-import ast
-import functools
-import importlib
-import inspect
-from pathlib import Path
-from types import ModuleType
-
 import pytest
-from conftest import NOTEBOOKS, grade_nb, reference_of, scores_by_check
+from support.corpus_grading import BATCHED, OWN_CORPUS_TEST, batches, function_of, functions_of, grade_entries, reach
+from support.grading import NOTEBOOKS, scores_by_check
 
-from convlab.dev.corpus import CorpusEntry, corpus, with_answer
-from convlab.results import NotebookResult
+from convlab.dev.corpus import CorpusEntry, corpus
 from convlab.settings import REPO_ROOT
 
-# Assignments whose corpus needs models trained per entry test it in their own module.
-OWN_CORPUS_TEST = {"05_keras_cnn", "06_object_detection", "07_segmentation"}
-# Assignments whose notebook imports TensorFlow: graded in batches.
-BATCHED = {"01_image_tasks", "03_conv2d", "04_stacked_convs"}
 ASSIGNMENTS = [a for a in NOTEBOOKS if (REPO_ROOT / "tests" / "corpus" / a).is_dir() and a not in OWN_CORPUS_TEST]
 
 
-def reference_module(assignment: str) -> ModuleType:
-    return importlib.import_module(f"solutions.{NOTEBOOKS[assignment]}")
 
 
-@functools.cache
-def functions_of(assignment: str) -> tuple[str, ...]:
-    ref = reference_module(assignment)
-    return tuple(n for n, f in vars(ref).items() if inspect.isfunction(f) and f.__module__ == ref.__name__)
 
 
-def function_of(assignment: str, check_id: str) -> str:
-    """The task a check grades: the longest function name its id starts with."""
-    return max((f for f in functions_of(assignment) if check_id.startswith(f + "_")), key=len)
 
 
-@functools.cache
-def depends_on(assignment: str, function: str) -> frozenset[str]:
-    """`function` and the reference functions that call it, directly or not."""
-    ref = reference_module(assignment)
-    users, grew = {function}, True
-    while grew:
-        grew = False
-        for name in functions_of(assignment):
-            tree = ast.parse(inspect.getsource(getattr(ref, name)))
-            if name not in users and any(isinstance(n, ast.Name) and n.id in users for n in ast.walk(tree)):
-                users.add(name)
-                grew = True
-    return frozenset(users)
 
 
-def reach(assignment: str, entry: CorpusEntry) -> frozenset[str]:
-    """Tasks whose checks the entry may change: its own and its callers, plus the tasks its code
-    calls (their answers, possibly another entry's, feed its results)."""
-    called = {n.id for n in ast.walk(ast.parse(entry.code)) if isinstance(n, ast.Name)}
-    return depends_on(assignment, entry.function) | (called & set(functions_of(assignment)) - {entry.function})
 
 
-def batches(assignment: str, entries: list[CorpusEntry]) -> list[list[CorpusEntry]]:
-    """Greedy grouping: an entry joins the first batch whose reach its own reach misses."""
-    groups: list[tuple[set[str], list[CorpusEntry]]] = []
-    for entry in entries:
-        mine = reach(assignment, entry)
-        for used, group in groups:
-            if not mine & used:
-                used |= mine
-                group.append(entry)
-                break
-        else:
-            groups.append((set(mine), [entry]))
-    return [group for _, group in groups]
 
 
 def _single(correct: bool) -> list[tuple[str, list[CorpusEntry]]]:
@@ -104,20 +53,8 @@ def _ids(groups: list[tuple[str, list[CorpusEntry]]]) -> list[str]:
     return [f"{a}/" + "+".join(e.name for e in g)[:90] for a, g in groups]
 
 
-_RESULTS: dict[tuple[str, ...], NotebookResult] = {}
 
 
-def grade_entries(assignment: str, group: list[CorpusEntry], tmp_path: Path, cached: bool = True) -> NotebookResult:
-    """The reference notebook with the group's answers in their cells, graded (cached per group)."""
-    key = (assignment, *(e.name for e in group))
-    if cached and key in _RESULTS:
-        return _RESULTS[key]
-    nb = reference_of(assignment)
-    for entry in group:
-        nb = with_answer(nb, entry.function, entry.code)
-    result = grade_nb(nb, tmp_path, assignment=assignment)
-    _RESULTS.setdefault(key, result)
-    return result
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

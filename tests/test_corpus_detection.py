@@ -27,10 +27,10 @@ import ast
 import functools
 
 import pytest
-from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
-from inprocess_student import InProcessStudent, run_check
-from shared_kernel import SharedKernel, fractions, shared_kernel
-from test_corpus import depends_on, functions_of
+from support.corpus_grading import depends_on, functions_of
+from support.grading import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+from support.inprocess_student import InProcessStudent, run_check
+from support.shared_kernel import SharedKernel, fractions, shared_kernel
 
 import solutions.detection as reference
 from convlab.checking.checks import CheckFailure

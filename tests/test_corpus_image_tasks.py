@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import grade_nb, graded_reference, release_of, scores_by_check
-from test_corpus import batches, grade_entries
+from support.corpus_grading import batches, grade_entries
+from support.grading import grade_nb, graded_reference, release_of, scores_by_check
 
 from convlab.dev.corpus import corpus
 from convlab.runner.report import notebook_json

@@ -15,7 +15,7 @@ import inspect
 from types import SimpleNamespace
 
 import pytest
-from inprocess_student import InProcessStudent, run_check
+from support.inprocess_student import InProcessStudent, run_check
 
 import solutions.conv2d as reference
 from convlab.dev.corpus import read_corpus_entry

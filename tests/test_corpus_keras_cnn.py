@@ -29,8 +29,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
-from shared_kernel import SharedKernel, fractions, shared_kernel
+from support.grading import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+from support.shared_kernel import SharedKernel, fractions, shared_kernel
 
 from convlab.dev.corpus import CorpusEntry, corpus, with_answer
 from convlab.notebook import StudentCell

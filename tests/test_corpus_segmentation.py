@@ -25,9 +25,9 @@ import json
 import os
 
 import pytest
-from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
-from inprocess_student import InProcessStudent
-from shared_kernel import SharedKernel, fractions, shared_kernel
+from support.grading import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+from support.inprocess_student import InProcessStudent
+from support.shared_kernel import SharedKernel, fractions, shared_kernel
 
 from convlab.checking.cases import FRESH_PREFIX, case_values
 from convlab.checking.checks import CheckFailure

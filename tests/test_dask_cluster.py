@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import ASSIGNMENT, NOTEBOOK
-from test_batch import auto_scores, make_course
-from test_postgres_gradebook import check_scores, small_class
+from support.classes import auto_scores, check_scores, make_course, small_class
+from support.grading import ASSIGNMENT, NOTEBOOK
 
 from convlab import batch
 from convlab.settings import REPO_ROOT

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ASSIGNMENT, grade_nb
+from support.grading import ASSIGNMENT, grade_nb
 
 from convlab.dev.corpus import corpus, with_answer
 from convlab.runner.report import notebook_json

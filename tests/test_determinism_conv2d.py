@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import grade_nb, reference_of
+from support.grading import grade_nb, reference_of
 
 from convlab.dev.corpus import corpus, with_answer
 from convlab.runner.report import notebook_json

@@ -7,13 +7,13 @@ import time
 
 import nbformat
 import pytest
+from support.grading import NOTEBOOKS, reference_of
 
 from convlab import engine
 from convlab.runner.pytest_plugin import _Deferred, _Recorder
 from convlab.runtime.kernel import StudentKernel
 from convlab.runtime.student import Student
 from convlab.settings import REPO_ROOT, SandboxSettings
-from tests.conftest import NOTEBOOKS, reference_of
 
 
 def test_ahead_recorder_gathers_calls_and_stops_at_anything_else():

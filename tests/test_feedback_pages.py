@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from conftest import copy_course
-from test_class_report import render_in_chromium
+from support.chromium import render_in_chromium
+from support.grading import copy_course
 
 from convlab.checking.checks import CheckFailure
 from convlab.checking.pictures import png_description, with_picture

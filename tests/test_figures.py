@@ -4,7 +4,7 @@ see them in their feedback. A notebook that draws without end cannot blow up the
 from __future__ import annotations
 
 import pytest
-from conftest import NOTEBOOKS, graded_reference
+from support.grading import NOTEBOOKS, graded_reference
 
 from convlab.runtime.kernel import StudentKernel
 from convlab.runtime.outputs import MAX_FIGURES_PER_CELL

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+from support.grading import grade_nb, graded_reference, reference_of, release_of, scores_by_check
 
 from convlab.checking.checks import CheckFailure
 from convlab.runtime.bridge import Returned

@@ -36,9 +36,9 @@ import psutil
 import pytest
 import requests
 import websocket
-from hub_browser import Person, chromium_paths, wait_until
 from nbgrader.api import Gradebook
 from selenium.webdriver.common.keys import Keys
+from support.hub_browser import Person, chromium_paths, wait_until
 
 from convlab.notebook import nbgrader_meta, strip_markers
 from convlab.settings import REPO_ROOT

@@ -7,8 +7,8 @@ import zipfile
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENT, NOTEBOOK, copy_course
-from test_batch import BIN, ENV
+from support.classes import BIN, ENV
+from support.grading import ASSIGNMENT, NOTEBOOK, copy_course
 
 from convlab.dev.corpus import release_notebook
 from convlab.integration.lms import parse_lms_name

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ASSIGNMENT, NOTEBOOK, copy_course
 from nbgrader.api import Gradebook
-from test_sandbox import SNOOP
+from support.grading import ASSIGNMENT, NOTEBOOK, copy_course
+from support.snoop import SNOOP
 
 from convlab.dev.corpus import reference_submission, release_notebook, with_answer, write_submission
 from convlab.notebook import nbgrader_meta

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import copy_course
 from nbgrader.api import Gradebook
+from support.grading import copy_course
 
 from convlab import engine
 from convlab.dev.corpus import corpus

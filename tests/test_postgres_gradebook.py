@@ -7,31 +7,14 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ASSIGNMENT, NOTEBOOK
-from test_batch import BIN, ENV, assert_sessions_exclusive, auto_scores, make_course
-
-from convlab.dev.corpus import corpus, reference_submission, release_notebook, with_answer
+from support.classes import BIN, ENV, assert_sessions_exclusive, auto_scores, check_scores, make_course, small_class
+from support.grading import ASSIGNMENT
 
 pytestmark = pytest.mark.slow
 
 
-def small_class():
-    reference = reference_submission(ASSIGNMENT, NOTEBOOK)
-    entry = {e.name: e for e in corpus(ASSIGNMENT)}["conv1d_no_flip"]
-    return {"reference": reference, "untouched": release_notebook(ASSIGNMENT, NOTEBOOK),
-            "no_flip": with_answer(reference, entry.function, entry.code)}
 
 
-def check_scores(scores: dict[tuple[str, str], float | None], students) -> None:
-    """Reference: every test cell full; untouched: all zero; no_flip: loses points on test_conv1d only.
-    (tests/test_batch.py proves batch scores equal a serial nbgrader run cell by cell.)"""
-    cells = {cell for _, cell in scores if cell.startswith("test_")}
-    assert cells and all(scores[("untouched", c)] == 0 for c in cells)
-    full = {c: scores[("reference", c)] for c in cells}
-    assert all(v > 0 for v in full.values())
-    if "no_flip" in students:
-        assert 0 <= scores[("no_flip", "test_conv1d")] < full["test_conv1d"]
-        assert all(scores[("no_flip", c)] == full[c] for c in cells if c != "test_conv1d")
 
 
 def test_advisory_lock_serialises_sessions_across_processes(pg_url):

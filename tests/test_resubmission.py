@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from inprocess_student import InProcessStudent
+from support.inprocess_student import InProcessStudent
 
 from convlab import course
 from convlab.checking.cases import FRESH_PREFIX, case_kwargs, case_values

@@ -16,7 +16,7 @@ import nbformat
 import numpy as np
 import pytest
 from copydetect import compare_files
-from test_class_report import render_in_chromium
+from support.chromium import render_in_chromium
 
 from convlab.cli import main as cli_main
 from convlab.dev import disguise

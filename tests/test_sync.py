@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import copy_course
+from support.grading import copy_course
 
 from convlab import course
 from convlab.dev import authoring
