@@ -3,8 +3,9 @@
 `MISTAKES` maps a student function name to rows `(mistake_id, hint, fn)`. Each `fn` takes the
 arguments of the function it mimics, under the same names and in the same order, and returns what a
 student who made that mistake returns. When a student's wrong output equals `fn`'s output on the
-same hidden inputs, the grader shows `hint`. The first matching row wins, so rows go from specific
-to generic.
+same hidden inputs, the grader shows `hint`. A check names the row that reproduces the most of its
+failed cases (ties: the earlier row), so rows go from specific to generic. A row that does not apply
+to some inputs raises `NotApplicable` there.
 
 Variants are built on the reference `solutions.conv2d` and may use any library: they run in the
 grading process, never in the student's kernel. Hints are one sentence the student can act on; they

@@ -1,8 +1,10 @@
 """Known wrong variants of the tasks of 04_stacked_convs, replayed on a failing case to name the mistake.
 
 `MISTAKES` maps a student function name to rows `(mistake_id, hint, fn)`; `fn` takes the student
-function's arguments. The first row whose output equals the student's wins, so rows go from
-specific to generic. Hints are one sentence and never contain expected values.
+function's arguments. A check names the row that reproduces the most of its failed cases (ties: the
+earlier row), so rows go from specific to generic. Hints are one sentence and never contain expected
+values. Rows never raise on the hidden cases: where the student's code would crash they return
+`CRASHES`.
 """
 
 from __future__ import annotations
