@@ -34,7 +34,16 @@ PREDICT: list[Row] = [
      lambda p: np.argmax(p, axis=1)[:, None]),
     ("max_probability", "this is the largest probability of each image, not its class: use argmax, not max.",
      lambda p: np.max(p, axis=1)),
+    ("no_axis", "np.argmax without an axis gives one index into the flattened array; take the argmax of each "
+     "row (axis=1).", lambda p: np.argmax(p)),
 ]
+
+def _pairs_once(y_true: Any, y_pred: Any, n_classes: int) -> np.ndarray:
+    """cm[y_true, y_pred] += 1 with index arrays: a repeated (true, predicted) pair is added once."""
+    cm = np.zeros((n_classes, n_classes), dtype=np.int64)
+    cm[np.asarray(y_true).astype(np.int64), np.asarray(y_pred).astype(np.int64)] += 1
+    return cm
+
 
 CONFUSION: list[Row] = [
     ("transposed", "the matrix is transposed: rows must be the true classes and columns the predictions "
@@ -44,16 +53,21 @@ CONFUSION: list[Row] = [
      lambda t, p, n: _hist2d(t, p, int(max(np.max(t, initial=-1), np.max(p, initial=-1)) + 1))),
     ("normalised", "the rows are normalised to proportions; return the raw counts.",
      lambda t, p, n: _hist2d(t, p, n) / np.maximum(_hist2d(t, p, n).sum(1, keepdims=True), 1)),
+    ("pairs_counted_once", "cm[y_true, y_pred] += 1 adds 1 once per distinct pair, however often it repeats; "
+     "count every sample (np.add.at(cm, (y_true, y_pred), 1), or a loop).", _pairs_once),
 ]
 
 
-def _digits_variant(scale: float, up: str, channel: bool) -> Callable[[Any], np.ndarray]:
+def _digits_variant(scale: float, up: str, channel: bool | str, floor: bool = False) -> Callable[[Any], np.ndarray]:
     def fn(images: Any) -> np.ndarray:
-        x = np.asarray(images, dtype=np.float64) / scale
+        x = np.asarray(images, dtype=np.float64)
+        x = x // scale if floor else x / scale
         if up == "repeat":
             x = x.repeat(2, axis=1).repeat(2, axis=2)
         elif up == "tile":
             x = np.tile(x, (1, 2, 2))
+        if channel == "first":
+            return x[:, None]
         return x[..., None] if channel else x
     return fn
 
@@ -65,12 +79,16 @@ DIGITS: list[Row] = [
      _digits_variant(255, "repeat", True)),
     ("no_channel", "the channels axis is missing: Keras wants (N, 16, 16, 1); add it with x[..., np.newaxis].",
      _digits_variant(16, "repeat", False)),
-    ("no_channel_not_scaled", "the channels axis is missing (Keras wants (N, 16, 16, 1)) and the values are "
-     "not scaled to [0, 1] (divide by 16).", _digits_variant(1, "repeat", False)),
+    ("no_channel_not_scaled", "two steps are left out: Keras wants a channel axis, (N, 16, 16, 1) (add it with "
+     "x[..., np.newaxis]), and values in [0, 1] (divide the 0..16 digits by 16).", _digits_variant(1, "repeat", False)),
     ("not_upsampled", "the images were not upsampled to 16x16: repeat each pixel into a 2x2 block.",
      _digits_variant(16, "none", True)),
     ("tiled", "np.tile repeats the whole image side by side; repeat each pixel instead (np.repeat on axes 1 "
      "and 2).", _digits_variant(16, "tile", True)),
+    ("channels_first", "the channels axis comes first, (N, 1, 16, 16); Keras' Conv2D wants channels last, "
+     "(N, 16, 16, 1).", _digits_variant(16, "repeat", "first")),
+    ("floor_division", "// keeps only the whole part, so every pixel becomes 0 or 1; divide with /.",
+     _digits_variant(16, "repeat", True, floor=True)),
 ]
 
 
@@ -80,6 +98,11 @@ def _perm(n: int, seed: int) -> np.ndarray:
 
 def _n_test(n: int, fraction: float) -> int:
     return int(round(fraction * n))
+
+
+def _split_with(perm: np.ndarray, cut: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) = (the rest, the first `cut` indices of `perm`)."""
+    return perm[cut:], perm[:cut]
 
 
 def _split_at(n: int, seed: int, cut: int) -> tuple[np.ndarray, np.ndarray]:
@@ -98,6 +121,13 @@ SPLIT: list[Row] = [
      lambda n, test_fraction=0.25, seed=0: _split_at(n, seed, n - _n_test(n, test_fraction))),
     ("not_shuffled", "the indices were not shuffled: use np.random.default_rng(seed).permutation(n).",
      lambda n, test_fraction=0.25, seed=0: (np.arange(_n_test(n, test_fraction), n), np.arange(_n_test(n, test_fraction)))),
+    ("truncated", "int(test_fraction * n) cuts the fraction off; the test set has round(test_fraction * n) "
+     "indices.", lambda n, test_fraction=0.25, seed=0: _split_with(_perm(n, seed), int(test_fraction * n))),
+    ("legacy_generator", "the permutation comes from the legacy np.random.seed / RandomState generator; use "
+     "np.random.default_rng(seed).permutation(n).", lambda n, test_fraction=0.25, seed=0: _split_with(
+         np.random.RandomState(seed).permutation(n), _n_test(n, test_fraction))),
+    ("fraction_ignored", "test_fraction is ignored: hold out round(test_fraction * n) indices, for the "
+     "test_fraction given.", lambda n, test_fraction=0.25, seed=0: _split_with(_perm(n, seed), _n_test(n, 0.25))),
 ]
 
 MISTAKES: dict[str, list[Row]] = {
