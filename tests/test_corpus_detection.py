@@ -23,12 +23,11 @@ that call it, and mAP, may lose).
 
 from __future__ import annotations
 
-import ast
 import functools
 
 import pytest
 from support.corpus_grading import depends_on, functions_of
-from support.grading import grade_nb, graded_reference, reference_of, release_of, scores_by_check
+from support.grading import grade_nb, reference_of, scores_by_check
 from support.inprocess_student import InProcessStudent, run_check
 from support.shared_kernel import SharedKernel, fractions, shared_kernel
 
@@ -75,18 +74,6 @@ def assert_entry_result(entry: CorpusEntry, checks: dict[str, tuple[float, str]]
     for check_id, (fraction, message) in checks.items():
         if check_id not in allowed:
             assert fraction == pytest.approx(1.0), f"{entry.name} cost points on {check_id}: {message}"
-
-
-def test_corpus_is_big_enough_and_well_formed():
-    assert len(WRONG) >= 20, "the issue asks for at least 20 typical mistakes"
-    assert len(CORRECT) >= 5
-    functions = set(functions_of(ASSIGNMENT))
-    for entry in WRONG + CORRECT:
-        assert entry.function in functions, f"{entry.name}: no reference function {entry.function!r}"
-        ast.parse(entry.code)
-    for entry in WRONG:
-        assert entry.loses and entry.message, f"{entry.name}: header needs loses and message"
-        assert set(entry.loses) <= set(all_checks()), f"{entry.name}: unknown checks {entry.loses}"
 
 
 # -- in-process ------------------------------------------------------------------------------------
@@ -165,25 +152,6 @@ def test_fresh_and_hidden_cases_are_off_every_decision_boundary():
 
 
 # -- whole-notebook grading ------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_reference_gets_full_marks():
-    reference_result = graded_reference(ASSIGNMENT)
-    lost = {c: m for c, (s, mx, m) in scores_by_check(reference_result).items() if s < mx - 1e-9}
-    assert not lost
-    assert reference_result.score == reference_result.max_score == 32
-    assert not reference_result.notes
-    assert all(run.result.ok for run in reference_result.cell_runs), "every notebook cell runs"
-
-
-@pytest.mark.slow
-def test_untouched_release_scores_zero(tmp_path):
-    result = grade_nb(release_of(ASSIGNMENT), tmp_path, assignment=ASSIGNMENT)
-    assert result.score == 0
-    checks = scores_by_check(result)
-    assert "not implemented yet" in " ".join(m for _, _, m in checks.values())
-    assert "train_detector" in checks[TRAINING_CHECK][2], "the mAP check names the training cell that failed"
 
 
 @pytest.mark.slow
