@@ -178,8 +178,6 @@ KMEANS: list[Row] = [
     ("start_not_unique", "the first anchors were drawn from all the sizes; draw them from the distinct sizes, "
      "np.unique(wh, axis=0), as the rule says.",
      lambda wh, k, seed=0, iters=100: _kmeans(wh, k, seed, iters, start="all")),
-    ("iters_ignored", "the loop ignores iters: stop after iters rounds even when the assignment still changes.",
-     lambda wh, k, seed=0, iters=100: _kmeans(wh, k, seed, 10_000)),
 ]
 
 
@@ -199,8 +197,9 @@ def _encode(boxes: Any, labels: Any, anchors: Any, grid_size: int, image_size: i
                                                    strict=True):
         cx, cy = (x1, y1) if corner else ((x1 + x2) / 2, (y1 + y2) / 2)
         j, i = int(np.floor(cx / cell)), int(np.floor(cy / cell))
-        if clip:  # unclipped, a negative index wraps around and one past the grid raises IndexError
-            j, i = min(max(j, 0), grid_size - 1), min(max(i, 0), grid_size - 1)
+        j, i = min(j, grid_size - 1), min(i, grid_size - 1)
+        if clip:  # unclipped at 0, a negative index wraps around to the other side of the grid
+            j, i = max(j, 0), max(i, 0)
         if swap:
             i, j = j, i
         if first_wins and target[i, j, a, 0] == 1:
@@ -236,8 +235,9 @@ ENCODE: list[Row] = [
      lambda *a: _encode(*a, first_wins=True)),
     ("slot_not_cleared", "a later box in the same slot kept the earlier box's class: clear the slot "
      "(target[i, j, a] = 0) before writing the later box.", lambda *a: _encode(*a, clear=False)),
-    ("index_not_clipped", "the row and column of a centre on or past the image border are not clipped: clip "
-     "them to 0 … S - 1 (a negative index wraps around to the other side).", lambda *a: _encode(*a, clip=False)),
+    ("negative_index", "a centre left of (or above) the image gives a negative column (row), which numpy wraps "
+     "around to the other side of the grid: clip it at 0 too, j = min(max(j, 0), S - 1).",
+     lambda *a: _encode(*a, clip=False)),
     ("offset_before_clipping", "the offsets were taken in the unclipped cell (cx / c % 1); they are cx / c - j "
      "with the clipped column j (cy / c - i likewise).", lambda *a: _encode(*a, fraction=True)),
     ("corner_as_centre", "the cell and the offsets come from the top-left corner (x1, y1); use the centre "
@@ -253,7 +253,7 @@ ENCODE: list[Row] = [
 def _decode(output: Any, anchors: Any, image_size: int, score_threshold: float = 0.5, *, sigmoid: bool = True,
             exp: bool = True, centre: bool = False, objectness_only: bool = False, reverse_ties: bool = False,
             swap: bool = False, centre_scale: str = "cell", size_scale: float | None = None,
-            class_sigmoid: bool = False, threshold: float | None = None, order: str = "score") -> list:
+            class_sigmoid: bool = False, order: str = "score") -> list:
     t = np.asarray(output, dtype=np.float64)
     anchors = np.asarray(anchors, dtype=np.float64).reshape(-1, 2)
     size = t.shape[0]
@@ -279,7 +279,7 @@ def _decode(output: Any, anchors: Any, image_size: int, score_threshold: float =
         boxes = np.stack([cx, cy, w, h], axis=-1).reshape(-1, 4)
     else:
         boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=-1).reshape(-1, 4)
-    keep = np.flatnonzero(scores >= (score_threshold if threshold is None else threshold))
+    keep = np.flatnonzero(scores >= score_threshold)
     if reverse_ties:
         keep = keep[np.argsort(scores[keep])[::-1]]
     elif order == "score":
@@ -310,9 +310,6 @@ DECODE: list[Row] = [
          output, anchors, image_size, score_threshold, size_scale=image_size / np.shape(output)[0])),
     ("class_sigmoid", "the class probabilities come from a sigmoid per class; they are the softmax over the "
      "class logits.", lambda *a, **k: _decode(*a, **k, class_sigmoid=True)),
-    ("threshold_ignored", "score_threshold is ignored: keep the slots whose score is at least the "
-     "score_threshold given.", lambda output, anchors, image_size, score_threshold=0.5: _decode(
-         output, anchors, image_size, score_threshold, threshold=0.5)),
     ("not_sorted", "the kept slots are in slot order; sort them by score, highest first.",
      lambda *a, **k: _decode(*a, **k, order="slots")),
     ("ascending", "the kept slots go from the lowest score up; sort them highest first.",
@@ -321,15 +318,14 @@ DECODE: list[Row] = [
 
 
 def _nms(boxes: Any, scores: Any, iou_threshold: float = 0.5, max_outputs: int = 100, *, ge: bool = False,
-         unsorted: bool = False, against_all: bool = False, plus: float = 0.0, order: str = "stable",
-         cap: str = "before") -> np.ndarray:
+         unsorted: bool = False, against_all: bool = False, plus: float = 0.0, order: str = "stable") -> np.ndarray:
     boxes, scores = _boxes(boxes), np.asarray(scores, dtype=np.float64).reshape(-1)
     order_of = {"stable": lambda: np.argsort(-scores, kind="stable"), "reversed": lambda: np.argsort(scores)[::-1],
                 "ascending": lambda: np.argsort(scores, kind="stable")}
     visit = np.arange(len(scores)) if unsorted else order_of[order]()
     kept: list[int] = []
     for index in visit:
-        if cap == "before" and len(kept) >= max_outputs or cap == "after" and len(kept) > max_outputs:
+        if len(kept) >= max_outputs:
             break
         others = [o for o in visit if o != index and scores[o] > scores[index]] if against_all else kept
         if others:
@@ -353,24 +349,20 @@ NMS: list[Row] = [
      "use np.argsort(-scores, kind='stable').", lambda *a, **k: _nms(*a, **k, order="reversed")),
     ("lowest_first", "the boxes are visited from the lowest score up; start from the highest.",
      lambda *a, **k: _nms(*a, **k, order="ascending")),
-    ("one_too_many", "one box more than max_outputs can be kept: stop as soon as max_outputs boxes are kept.",
-     lambda *a, **k: _nms(*a, **k, cap="after")),
-    ("max_outputs_ignored", "max_outputs is ignored: return at most max_outputs indices.",
-     lambda *a, **k: _nms(*a, **k, cap="never")),
     ("index_order", "the kept indices are sorted by index; return them in the order they were kept, highest "
      "score first.", lambda *a, **k: np.sort(ref.non_max_suppression(*a, **k))),
 ]
 
 
 def _class_nms(boxes: Any, scores: Any, classes: Any, iou_threshold: float = 0.5, max_outputs: int = 100, *,
-               per_class_cap: bool = False, ties: str = "index") -> np.ndarray:
+               ties: str = "index") -> np.ndarray:
     boxes, scores, classes = _boxes(boxes), np.asarray(scores, float).reshape(-1), np.asarray(classes).reshape(-1)
     kept = [np.flatnonzero(classes == c)[ref.non_max_suppression(
         boxes[classes == c], scores[classes == c], iou_threshold,
-        max_outputs if per_class_cap else int(np.sum(classes == c)))] for c in np.unique(classes)]
+        int(np.sum(classes == c)))] for c in np.unique(classes)]
     merged = np.concatenate(kept) if kept else np.zeros(0, np.int64)
     merged = merged[np.argsort(scores[merged])[::-1]] if ties == "reversed" else merged[np.lexsort((merged, -scores[merged]))]
-    return merged if per_class_cap else merged[:max_outputs]
+    return merged[:max_outputs]
 
 
 CLASS_NMS: list[Row] = [
@@ -381,16 +373,13 @@ CLASS_NMS: list[Row] = [
          [np.flatnonzero(np.asarray(c) == k)[ref.non_max_suppression(_boxes(b)[np.asarray(c) == k],
                                                                     np.asarray(s)[np.asarray(c) == k], iou_threshold)]
           for k in np.unique(c)] or [np.zeros(0, np.int64)])[:max_outputs]),
-    ("max_outputs_per_class", "max_outputs was applied to each class; it limits the indices of all classes "
-     "together (cut the merged, sorted list).", lambda *a, **k: _class_nms(*a, **k, per_class_cap=True)),
     ("reversed_ties", "equal scores come out in reverse order: argsort(scores)[::-1] reverses ties; order "
      "them by index (np.lexsort((indices, -scores))).", lambda *a, **k: _class_nms(*a, **k, ties="reversed")),
 ]
 
 
 def _ap(detections: list, ground_truth: list, iou_threshold: float = 0.5, *, envelope: bool | str = True,
-        eleven: bool = False, rematch: bool = False, order: str = "global", threshold: float | None = None,
-        best_overall: bool = False) -> float:
+        eleven: bool = False, rematch: bool = False, order: str = "global", best_overall: bool = False) -> float:
     truths = [_boxes(g) for g in ground_truth]
     n_truth = sum(len(g) for g in truths)
     if n_truth == 0:
@@ -403,7 +392,6 @@ def _ap(detections: list, ground_truth: list, iou_threshold: float = 0.5, *, env
     order_of = {"global": lambda: np.argsort(-scores, kind="stable"), "input": lambda: np.arange(len(found)),
                 "reversed": lambda: np.argsort(scores)[::-1],
                 "per_image": lambda: np.lexsort((-scores, images))}
-    threshold = iou_threshold if threshold is None else threshold
     matched = [np.zeros(len(g), dtype=bool) for g in truths]
     hits = np.zeros(len(found))
     for rank, index in enumerate(order_of[order]()):
@@ -414,7 +402,7 @@ def _ap(detections: list, ground_truth: list, iou_threshold: float = 0.5, *, env
         if not rematch and not best_overall:
             ious = np.where(matched[image], -1.0, ious)
         best = int(np.argmax(ious))
-        if ious[best] >= threshold and not (best_overall and matched[image][best]):
+        if ious[best] >= iou_threshold and not (best_overall and matched[image][best]):
             matched[image][best] = True
             hits[rank] = 1
     tp = np.cumsum(hits)
@@ -440,9 +428,6 @@ AP: list[Row] = [
     ("best_already_taken", "a detection whose best ground-truth box was already taken became a false positive; "
      "match it with the best box not taken yet, if that IoU reaches the threshold.",
      lambda *a, **k: _ap(*a, **k, best_overall=True)),
-    ("threshold_ignored", "iou_threshold is ignored: a detection is a true positive when its IoU reaches the "
-     "iou_threshold given.", lambda detections, ground_truth, iou_threshold=0.5: _ap(
-         detections, ground_truth, iou_threshold, threshold=0.5)),
     ("sorted_per_image", "the detections were sorted image by image; sort the detections of all images "
      "together by score, highest first.", lambda *a, **k: _ap(*a, **k, order="per_image")),
     ("reversed_ties", "equal scores come out in reverse order: argsort(scores)[::-1] reverses ties; equal "
@@ -464,7 +449,7 @@ def _map_zero_for_empty(predictions: list, ground_truth: list, n_classes: int, i
 
 
 def _map(predictions: list, ground_truth: list, n_classes: int, iou_threshold: float = 0.5, *,
-         threshold: float | None = None, absent: str = "skip") -> float:
+         absent: str = "skip") -> float:
     aps = []
     for label in range(n_classes):
         truth = [_boxes(b)[np.asarray(lab).reshape(-1) == label] for b, lab in ground_truth]
@@ -472,7 +457,7 @@ def _map(predictions: list, ground_truth: list, n_classes: int, iou_threshold: f
         dets = [(_boxes(b)[m], np.asarray(s, float).reshape(-1)[m]) for (b, s, _), m in zip(predictions, mine, strict=True)]
         if absent != "keep" and sum(len(t) for t in truth) == 0:
             continue
-        aps.append(ref.average_precision(dets, truth, iou_threshold if threshold is None else threshold))
+        aps.append(ref.average_precision(dets, truth, iou_threshold))
     if not aps:
         return 0.0 if absent == "zero_when_none" else float("nan")
     return float(np.mean(aps))
@@ -485,9 +470,6 @@ MAP: list[Row] = [
      "ground-truth boxes.", _map_zero_for_empty),
     ("empty_classes_nan", "a class without ground truth has AP NaN, which makes the mean NaN; average only over "
      "the classes that have ground-truth boxes.", lambda *a, **k: _map(*a, **k, absent="keep")),
-    ("threshold_not_passed", "iou_threshold was not passed on to average_precision, which then uses its default; "
-     "pass it on.", lambda predictions, ground_truth, n_classes, iou_threshold=0.5: _map(
-         predictions, ground_truth, n_classes, iou_threshold, threshold=0.5)),
     ("classes_ignored", "the classes were ignored: compute one AP per class (the detections of class c against "
      "the ground truth of class c) and average them.",
      lambda predictions, ground_truth, n_classes, iou_threshold=0.5: ref.average_precision(
