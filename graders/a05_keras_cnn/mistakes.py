@@ -2,7 +2,9 @@
 
 `MISTAKES` maps a student function name to rows `(mistake_id, hint, fn)`; `fn` takes the arguments
 the grader replays (listed per function below) and returns what a student who made that mistake
-returns. The first row whose output equals the student's wins. Hints never contain expected values.
+returns (or raises what they raise). A failed check names the row that reproduces the most of its
+failed cases (ties: the earlier row), so rows go from specific to generic. Hints never contain
+expected values.
 
 - predict_classes: `fn(probabilities)`, the model's own output for the same images.
 - confusion_matrix, prepare_digits, split_holdout: the student function's own arguments, under the

@@ -2,8 +2,9 @@
 
 `MISTAKES` maps a student function name to rows `(mistake_id, hint, fn)`; `fn` takes the student
 function's own arguments and returns what a student who made that mistake returns (for
-`detection_loss`, numpy arrays in, a float out). The first row whose output equals the student's
-wins, so rows go from specific to generic. Hints never contain expected values.
+`detection_loss`, numpy arrays in, a float out), or raises what they raise. A failed check names
+the row that reproduces the most of its failed cases (ties: the earlier row), so rows go from
+specific to generic. Hints never contain expected values.
 """
 
 from __future__ import annotations
