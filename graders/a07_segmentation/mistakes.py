@@ -4,8 +4,8 @@
 function's own arguments under the same names (the graders replay keyword arguments) and returns
 what a student who made that mistake returns (None where the row does not apply, such as a "same"
 mistake on a "valid" case). A failed check names the row that reproduces the most of its failed
-cases (ties: the earlier row), so rows go from specific to generic. Hints never contain expected values. (`build_unet` mistakes are
-named from the model's structure, in the graders.)
+cases (ties: the earlier row), so rows go from specific to generic. Hints never contain expected
+values. (`build_unet` mistakes are named from the model's structure, in the graders.)
 """
 
 from __future__ import annotations
