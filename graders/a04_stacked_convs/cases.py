@@ -325,5 +325,21 @@ def spec_features(spec: list[dict]) -> tuple[str, ...]:
 
 
 def spec_kind(case: tuple) -> tuple[str, ...]:
-    """Kinds of (input_shape, spec), (input_shape, spec, n_classes) and (x, weights, spec) cases."""
-    return spec_features(next(part for part in case if isinstance(part, list) and isinstance(part[0], dict)))
+    """Kinds of (input_shape, spec), (input_shape, spec, n_classes) and (x, weights, spec) cases, and
+    whether a 'same' layer's stride leaves a remainder (ceil and floor of H / s differ only then)."""
+    spec = next(part for part in case if isinstance(part, list) and isinstance(part[0], dict))
+    first = case[0]
+    input_shape = tuple(first) if isinstance(first, tuple) else tuple(np.shape(first)[1:])
+    return spec_features(spec) + _same_remainders(input_shape, spec)
+
+
+def _same_remainders(input_shape: tuple, spec: list[dict]) -> tuple[str, ...]:
+    sizes = [input_shape, *ref.output_shapes(input_shape, spec)]
+    labels = set()
+    for layer, before in zip(spec, sizes, strict=False):
+        # A pooling layer's strides default to its pool size (also when given as None).
+        strides = layer.get("strides") or (layer.get("pool_size", 1) if layer["type"].endswith("pool2d") else 1)
+        if layer.get("padding") == "same" and isinstance(strides, int) and strides > 1 and len(before) == 3:
+            rest = "with" if before[0] % strides or before[1] % strides else "without"
+            labels.add(f"'same' {layer['type']} stride {rest} a remainder")
+    return tuple(sorted(labels))

@@ -82,7 +82,7 @@ RF_DEFAULTS = C.receptive_field_cases("receptive_field_defaults", 8, defaults=Tr
 
 def _expect_receptive_field(student, layers: list[dict]) -> None:
     """A pair of Python ints equal to a brute-force impulse computation (independent of the reference)."""
-    got = student.call("receptive_field", layers)
+    got = CHECK.call_naming_raises(student, "receptive_field", layers)
     call = "receptive_field([" + ", ".join(
         "{" + ", ".join(f"{k}: {v}" for k, v in layer.items()) + "}" for layer in layers) + "])"
     value = got.value
@@ -183,7 +183,7 @@ def _as_shapes(got: Returned, call: str, count: int) -> list[tuple[int, ...]]:
 
 
 def _expect_shapes(student, input_shape: tuple, spec: list[dict]) -> Returned:
-    got = student.call("output_shapes", input_shape, spec)
+    got = CHECK.call_naming_raises(student, "output_shapes", input_shape, spec)
     call = f"output_shapes({input_shape}, {_spec_text(spec)})"
     shapes = _as_shapes(got, call, len(spec))
     expected = ref.output_shapes(input_shape, spec)
