@@ -40,7 +40,8 @@ def typed_inputs(source: Source) -> list[tuple[object, object, str]]:
     """Lists, int arrays of several widths, uint8 images-like values, float32, length 1."""
     rng = CHECK.rng(source)
     cases: list[tuple[object, object, str]] = []
-    kinds = ["list_int", "list_float", "int64", "int32", "uint8", "float32", "len1", "int_kernel_longer"]
+    kinds = ["list_int", "list_float", "int64", "int32", "uint8", "float32", "len1", "int_kernel_longer",
+             "int_float_kernel"]
     if not isinstance(source, str):
         kinds = [str(k) for k in rng.permutation(kinds)]  # a slice of fresh cases holds any kinds
     for i, kind in enumerate(kinds):
@@ -64,6 +65,10 @@ def typed_inputs(source: Source) -> list[tuple[object, object, str]]:
             w = rng.normal(size=m).astype(np.float32)
         elif kind == "len1":
             x, w = np.array([2.5]), rng.normal(size=m)
+        elif kind == "int_float_kernel":
+            # Integer samples, fractional weights: an output stored in x's integer type loses its fractions.
+            x = rng.integers(-9, 10, n)
+            w = (rng.uniform(0.1, 2, m) * rng.choice([-1, 1], m)).round(2) + 0.25
         else:
             x = rng.integers(-4, 5, 3)
             w = rng.integers(-4, 5, 6)

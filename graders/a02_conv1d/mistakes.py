@@ -145,10 +145,16 @@ def _conv1d_overflow_sums(x: Any, w: Any, mode: str = "full") -> np.ndarray:
     return exact.astype(dtype)
 
 
+def _into_dtype_of(x: Any, result: np.ndarray) -> np.ndarray:
+    """`result` stored into an array of x's type (np.zeros_like(x)): an integer type truncates
+    towards zero, and a narrow one (uint8) wraps around."""
+    if not _is_integer(x):
+        return result
+    return np.trunc(result).astype(np.int64).astype(np.asarray(x).dtype).astype(float)
+
+
 def _conv1d_int_truncation(x: Any, w: Any, mode: str = "full") -> np.ndarray:
-    result = np.convolve(*_floats(x, w), mode)
-    # Storing a float into an integer array truncates towards zero.
-    return np.trunc(result) if _is_integer(x) else result
+    return _into_dtype_of(x, np.convolve(*_floats(x, w), mode))
 
 
 def _conv1d_mean_not_sum(x: Any, w: Any, mode: str = "full") -> np.ndarray:
@@ -237,8 +243,7 @@ def _correlate1d_mode_ignored(x: Any, w: Any, mode: str = "valid") -> np.ndarray
 
 
 def _correlate1d_int_truncation(x: Any, w: Any, mode: str = "valid") -> np.ndarray:
-    result = np.correlate(*_floats(x, w), mode)
-    return np.trunc(result) if _is_integer(x) else result
+    return _into_dtype_of(x, np.correlate(*_floats(x, w), mode))
 
 
 def _correlate1d_all_zeros(x: Any, w: Any, mode: str = "valid") -> np.ndarray:
