@@ -79,8 +79,8 @@ def _mutate(kind: str, node: ast.AST) -> str:
         node.value += 1
         return "constant one off"
     if kind == "reduction":
-        node.func.attr = CALLS[node.func.attr]
-        return f"{CALLS[node.func.attr]} for {node.func.attr}"
+        old, node.func.attr = node.func.attr, CALLS[node.func.attr]
+        return f"{node.func.attr} for {old}"
     if kind == "axis":
         node.value = ast.Constant(-1 if node.value.value != -1 else 0)
         return "another axis"
