@@ -12,6 +12,7 @@ import pytest
 from convlab.checking.cases import FRESH_PREFIX, case_kwargs, case_values, cases, kinds_of
 from convlab.checking.checks import CheckFailure
 from convlab.dev.corpus import corpus
+from convlab.runtime.bridge import call_key
 from convlab.runtime.seed import submission_seed
 from convlab.runtime.student import StudentError
 from convlab.settings import REPO_ROOT
@@ -148,3 +149,38 @@ def test_fresh_cases_draw_every_kind_of_fixed_case(module_name):
             _, values, ids = case_values(mark, seed, check)
             fresh = [v for v, i in zip(values, ids) if i.startswith(FRESH_PREFIX)]
             assert fixed <= kinds_of(mark, fresh), (check, seed, fixed - kinds_of(mark, fresh))
+
+
+def _fingerprint(values) -> str:
+    """The exact values of a case list (arrays by dtype, shape and bytes; other objects by pickle)."""
+    import hashlib
+    import pickle
+
+    digest = hashlib.sha256()
+    for value in values:
+        try:
+            digest.update(call_key("case", (value,), {}).encode())
+        except TypeError:
+            digest.update(pickle.dumps(value))
+    return digest.hexdigest()
+
+
+def test_no_two_checks_draw_the_same_fixed_cases():
+    """Case lists are seeded by a digest of their name (anagrams like xyxy_to_xywh and xywh_to_xyxy
+    once drew the same ones); checks meant to share a list say so by sharing it, not by chance."""
+    seen: dict[str, tuple[str, list[int]]] = {}
+    for module_name in GRADER_MODULES:
+        for check, mark in _case_marks(module_name):
+            values = mark.args[0]
+            if len(values) < 2:
+                continue  # a single case (a library rule's probe) may well be another check's too
+            objects = [id(v) for v in values]  # the very same objects: one list shared on purpose
+            other, other_objects = seen.setdefault(_fingerprint(values), (check, objects))
+            assert other == check or other_objects == objects, f"{check} and {other} draw identical fixed cases"
+
+
+def test_anagram_names_seed_different_cases():
+    from convlab.checking.cases import rng_for
+
+    draw = [rng_for(7, name).integers(1 << 30, size=4).tolist() for name in ("xyxy_to_xywh", "xywh_to_xyxy")]
+    assert draw[0] != draw[1]
