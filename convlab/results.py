@@ -31,6 +31,13 @@ class CaseResult:
     candidates: tuple[tuple[str, str], ...] = ()
     base: str = ""
 
+    @classmethod
+    def of_failure(cls, exc: BaseException, images: list[bytes] | None = None) -> CaseResult:
+        """The failed case a CheckFailure or StudentError ended: its message, named mistake and the
+        mistakes that reproduce it (attributes a StudentError may lack)."""
+        return cls(False, str(exc), images or [], getattr(exc, "mistake_id", ""),
+                   tuple(getattr(exc, "candidates", ())), getattr(exc, "base", ""))
+
 
 @dataclass(frozen=True)
 class Reliance:

@@ -20,16 +20,12 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent.parent)]
 
-from support.inprocess_student import InProcessStudent  # noqa: E402
+from support.inprocess_student import InProcessStudent, failed_cases  # noqa: E402
 
 from convlab import course  # noqa: E402
-from convlab.checking.cases import case_kwargs  # noqa: E402
-from convlab.checking.checks import CheckFailure, mistakes_from  # noqa: E402
+from convlab.checking.checks import mistakes_from  # noqa: E402
 from convlab.dev.corpus import corpus  # noqa: E402
-from convlab.results import CaseResult  # noqa: E402
 from convlab.runner.naming import named_mistake  # noqa: E402
-from convlab.runtime.seed import submission_seed  # noqa: E402
-from convlab.runtime.student import StudentError  # noqa: E402
 
 
 def _checks(package: str) -> dict[str, object]:
@@ -42,13 +38,7 @@ def _checks(package: str) -> dict[str, object]:
 
 
 def _named(check, student: InProcessStudent) -> str:
-    failures = []
-    for kwargs in case_kwargs(check, submission_seed([student.source])):
-        try:
-            check(student, **kwargs)
-        except (CheckFailure, StudentError) as exc:
-            failures.append(CaseResult(False, str(exc), [], getattr(exc, "mistake_id", ""),
-                                       getattr(exc, "candidates", ()), getattr(exc, "base", "")))
+    _, failures = failed_cases(check, student)
     return named_mistake(failures)[0] if failures else "<passed>"
 
 

@@ -23,15 +23,10 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent.parent)]
 
 from measure_naming import _checks  # noqa: E402
-from support.inprocess_student import InProcessStudent  # noqa: E402
+from support.inprocess_student import InProcessStudent, failed_cases  # noqa: E402
 
 from convlab import course  # noqa: E402
-from convlab.checking.cases import case_kwargs  # noqa: E402
-from convlab.checking.checks import CheckFailure  # noqa: E402
-from convlab.results import CaseResult  # noqa: E402
 from convlab.runner.naming import named_mistake  # noqa: E402
-from convlab.runtime.seed import submission_seed  # noqa: E402
-from convlab.runtime.student import StudentError  # noqa: E402
 
 MAX_MUTANTS_PER_FUNCTION = 12
 SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.FloorDiv: ast.Div, ast.Lt: ast.LtE, ast.LtE: ast.Lt,
@@ -102,13 +97,7 @@ def mutants(function) -> Iterator[tuple[str, str]]:
 def _grade(checks: list, student: InProcessStudent) -> tuple[bool, str]:
     """(whether any check lost points, the mistake id the first failed check names)."""
     for check in checks:
-        failures = []
-        for kwargs in case_kwargs(check, submission_seed([student.source])):
-            try:
-                check(student, **kwargs)
-            except (CheckFailure, StudentError) as exc:
-                failures.append(CaseResult(False, str(exc), [], getattr(exc, "mistake_id", ""),
-                                           getattr(exc, "candidates", ()), getattr(exc, "base", "")))
+        _, failures = failed_cases(check, student)
         if failures:
             return True, named_mistake(failures)[0]
     return False, ""

@@ -246,9 +246,7 @@ class CollectResults:
         except (CheckFailure, StudentError) as exc:
             # Only a check's first pictured failure is shown, so only that one is drawn.
             pictured = any(c.images for c in check.cases)
-            check.cases.append(CaseResult(False, str(exc), [] if pictured else pictures_of(exc),
-                                          getattr(exc, "mistake_id", ""), getattr(exc, "candidates", ()),
-                                          getattr(exc, "base", "")))
+            check.cases.append(CaseResult.of_failure(exc, [] if pictured else pictures_of(exc)))
         except AssertionError as exc:
             if not str(exc):
                 raise

@@ -73,18 +73,21 @@ class InProcessStudent:
         return Returned(_plain(value), type_name, RecordedCalls([], self.registration), time.perf_counter() - start)
 
 
-def run_check(graders: ModuleType, student: InProcessStudent, check_id: str) -> tuple[int, int, str]:
-    """(cases passed, cases, first failure message) of the check `test_<check_id>` of `graders`."""
-    fn = getattr(graders, "test_" + check_id)
-    # Fixed cases and the fresh cases this entry's code draws, as in real grading.
-    calls = case_kwargs(fn, submission_seed([student.source]))
+def failed_cases(check: Any, student: InProcessStudent) -> tuple[int, list[CaseResult]]:
+    """(cases passed, failed cases) of a check function on `student`, over the fixed cases and the
+    fresh cases this student's code draws, as in real grading."""
     passed, failures = 0, []
-    for kwargs in calls:
+    for kwargs in case_kwargs(check, submission_seed([student.source])):
         try:
-            fn(student, **kwargs)
+            check(student, **kwargs)
             passed += 1
         except (CheckFailure, StudentError) as exc:
-            failures.append(CaseResult(False, str(exc), [], getattr(exc, "mistake_id", ""),
-                                       getattr(exc, "candidates", ()), getattr(exc, "base", "")))
+            failures.append(CaseResult.of_failure(exc))
+    return passed, failures
+
+
+def run_check(graders: ModuleType, student: InProcessStudent, check_id: str) -> tuple[int, int, str]:
+    """(cases passed, cases, first failure message) of the check `test_<check_id>` of `graders`."""
+    passed, failures = failed_cases(getattr(graders, "test_" + check_id), student)
     # The message real grading shows: the mistake that explains the most failed cases names it.
-    return passed, len(calls), named_mistake(failures)[1]
+    return passed, passed + len(failures), named_mistake(failures)[1]
